@@ -1,0 +1,436 @@
+"""The only parser of the raw minutes.
+
+The source is the Wilson Center Digital Archive's page for document 116542 saved as text: a header
+(date, title, citation, summary, credits, original language, contents), the meeting's particulars
+(classification, time, location, participants, translators, note-takers) and 54 turns of talk.
+
+Everything here is pure except :func:`read_source`, which only reads bytes and decodes them.
+Every problem is reported as a :class:`SourceFormatError` that names the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+__all__ = [
+    "Minutes",
+    "Paragraph",
+    "SourceFormatError",
+    "Turn",
+    "insertion_spans",
+    "parse_minutes",
+    "read_source",
+    "render_body",
+]
+
+
+class SourceFormatError(ValueError):
+    """The source text is missing, unreadable or not shaped like the minutes.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in plain words.
+    path : str or Path, optional
+        The file being read.
+    line : int, optional
+        The 1-based line number where the problem is.
+    """
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        where = self.path or "<source>"
+        if line is not None:
+            where = f"{where}, line {line}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of non-blank lines.
+
+    Attributes
+    ----------
+    line_start, line_end : int
+        1-based numbers of its first and last line.
+    text : str
+        Its lines joined with ``"\\n"``, exactly as in the file.
+    """
+
+    line_start: int
+    line_end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of talk.
+
+    Attributes
+    ----------
+    turn : int
+        1-based position in the conversation.
+    speaker : str
+        The abbreviation the minutes use (``"Liu"`` or ``"Kim"``).
+    label : str
+        The label exactly as printed before the colon.
+    text : str
+        What follows ``"label: "``, verbatim; a turn split by a page break is rejoined with one space.
+    source_line_start, source_line_end : int
+        Lines of the source file the turn spans.
+    page_break_at : int or None
+        Offset in ``text`` of the space that replaces a page break, if the turn had one.
+    """
+
+    turn: int
+    speaker: str
+    label: str
+    text: str
+    source_line_start: int
+    source_line_end: int
+    page_break_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The parsed source: header fields, speakers and turns."""
+
+    header: dict[str, object]
+    speakers: dict[str, dict[str, str]]
+    turns: list[Turn]
+    body_line_start: int
+    page_break_separator: str = "\n\n"
+    paragraphs: list[Paragraph] = field(default_factory=list, repr=False)
+
+
+def read_source(path: str | Path) -> str:
+    """Read the source file as UTF-8 text.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to read.
+
+    Returns
+    -------
+    str
+        Its text, unchanged.
+
+    Raises
+    ------
+    SourceFormatError
+        If the file is missing, unreadable, empty, or not valid UTF-8 (the line is named).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceFormatError("file not found", path) from None
+    except OSError as exc:
+        raise SourceFormatError(f"cannot read the file ({exc.strerror})", path) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceFormatError(
+            f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8", path, line
+        ) from None
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split text into paragraphs (runs of non-blank lines) with their line numbers.
+
+    Parameters
+    ----------
+    text : str
+        The whole file.
+
+    Returns
+    -------
+    list of Paragraph
+    """
+    paragraphs: list[Paragraph] = []
+    start: int | None = None
+    buf: list[str] = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            if start is None:
+                start = number
+            buf.append(line)
+        elif start is not None:
+            paragraphs.append(Paragraph(start, number - 1, "\n".join(buf)))
+            start, buf = None, []
+    if start is not None:
+        paragraphs.append(Paragraph(start, len(lines), "\n".join(buf)))
+    return paragraphs
+
+
+_SECTION_KEYS = ("Citation", "Summary", "Credits", "Original Language", "Contents")
+_LONG_LABEL = re.compile(
+    r"^(?P<title>[A-Z][a-z]+) (?P<name>[A-Z][A-Za-z]*)(?: \[(?P<rest>[^\]]+)\])?"
+    r" \(to be abbreviated as (?P<abbr>[A-Z][A-Za-z]*)\)$"
+)
+# Anything at the start of a body paragraph that looks like a speaker label: one to four capitalised
+# words (a bracketed insertion and a parenthesis allowed), then a colon and a space.
+_LABEL = re.compile(
+    r"^(?P<label>[A-Z][\w'\-]*(?: (?:\[[^\]\n]*\]|\([^)\n]*\)|[A-Z][\w'\-]*)){0,8}): "
+)
+_CITATION = re.compile(
+    r"^\"(?P<title>[^\"]+)\", (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4}), (?P<archive>[^,]+), "
+    r"(?P<reference>.+?), (?P<pages>\d+-\d+)\. Obtained by (?P<obtained>.+?) and translated by "
+    r"(?P<translators>.+?)\.$"
+)
+_TIME = re.compile(r"^(?P<date>\d{1,2} [A-Z][a-z]+ \d{4}), (?P<time>.+)$")
+
+
+def _fail(message: str, path: str | None, line: int | None) -> SourceFormatError:
+    return SourceFormatError(message, path, line)
+
+
+def _parse_date(text: str, fmt: str, path: str | None, line: int) -> date:
+    try:
+        return datetime.strptime(text, fmt).date()
+    except ValueError:
+        raise _fail(f"cannot read {text!r} as a date", path, line) from None
+
+
+def _split_names(value: str) -> list[str]:
+    """Split a list such as ``"A, B and C"`` into names, keeping bracketed romanizations."""
+    parts = re.split(r",\s+|\s+and\s+", value.strip())
+    return [p for p in (part.strip() for part in parts) if p]
+
+
+def _parse_header(paragraphs: list[Paragraph], path: str | None) -> tuple[dict[str, object], int]:
+    """Read the header; return its fields and the index of the first body paragraph."""
+    if not paragraphs:
+        raise _fail("the header (date and title) is missing", path, 1)
+    header: dict[str, object] = {}
+    first = paragraphs[0]
+    date_line, _, title_text = first.text.partition("\n")
+    header["date_header"] = date_line.strip()
+    header["date_header_iso"] = _parse_date(
+        date_line.strip(), "%B %d, %Y", path, first.line_start
+    ).isoformat()
+    title = " ".join(line.strip() for line in title_text.split("\n"))
+    if not (title.startswith("**") and title.endswith("**") and len(title) > 4):
+        raise _fail(
+            "expected the title in **bold** on the line after the date", path, first.line_start + 1
+        )
+    header["title"] = title.strip("*").strip()
+
+    i = 1
+    sections: dict[str, Paragraph] = {}
+    while i < len(paragraphs) and paragraphs[i].text.rstrip(":") in _SECTION_KEYS:
+        key = paragraphs[i].text.rstrip(":")
+        if i + 1 >= len(paragraphs):
+            raise _fail(f"section {key!r} has no text", path, paragraphs[i].line_end)
+        sections[key] = paragraphs[i + 1]
+        i += 2
+    for key in _SECTION_KEYS:
+        if key not in sections:
+            line = paragraphs[i].line_start if i < len(paragraphs) else paragraphs[-1].line_end
+            raise _fail(f"the header section {key + ':'!r} is missing", path, line)
+
+    citation_par = sections["Citation"]
+    citation_lines = citation_par.text.split("\n")
+    citation = citation_lines[0].strip()
+    header["citation"] = citation
+    url = next((ln.strip()[1:-1] for ln in citation_lines[1:] if ln.strip().startswith("<")), None)
+    if not url:
+        raise _fail("the citation has no <URL> line", path, citation_par.line_end)
+    header["url"] = url
+    match = _CITATION.match(citation)
+    if not match:
+        raise _fail("cannot read the citation's parts", path, citation_par.line_start)
+    header["archive"] = match["archive"]
+    header["archive_reference"] = match["reference"]
+    header["archive_pages"] = match["pages"]
+    header["obtained_by"] = match["obtained"]
+    header["translated_by"] = _split_names(match["translators"])
+    header["summary"] = sections["Summary"].text
+    header["credits"] = sections["Credits"].text
+    header["original_language"] = sections["Original Language"].text
+    header["contents"] = sections["Contents"].text
+
+    # The meeting's particulars: the classification line, then "Key: value" paragraphs.
+    if i >= len(paragraphs):
+        raise _fail("the meeting's particulars are missing", path, paragraphs[-1].line_end)
+    classification = paragraphs[i]
+    if ":" in classification.text:
+        raise _fail("expected the classification line", path, classification.line_start)
+    header["classification_line"] = classification.text
+    level, _, number = classification.text.partition(", ")
+    header["classification"] = level
+    header["document_number"] = number
+    i += 1
+
+    fields: dict[str, tuple[str, int]] = {}
+    while i < len(paragraphs):
+        par = paragraphs[i]
+        key, sep, value = par.text.partition(":")
+        if not sep or _LONG_LABEL.match(key) or key in ("Liu", "Kim"):
+            break
+        fields[key.strip()] = (value.strip(), par.line_start)
+        i += 1
+        if key.strip() == "Documentation":
+            break
+    required = ("Time", "Location", "Participants", "From China", "From Korea", "Documentation")
+    for key in required:
+        if key not in fields:
+            line = paragraphs[i].line_start if i < len(paragraphs) else paragraphs[-1].line_end
+            raise _fail(f"the particulars line {key + ':'!r} is missing", path, line)
+    time_value, time_line = fields["Time"]
+    header["time_line"] = time_value
+    tmatch = _TIME.match(time_value)
+    if not tmatch:
+        raise _fail(f"cannot read the time {time_value!r}", path, time_line)
+    header["date_body"] = tmatch["date"]
+    header["date_body_iso"] = _parse_date(tmatch["date"], "%d %B %Y", path, time_line).isoformat()
+    header["time"] = tmatch["time"]
+    header["location"] = fields["Location"][0]
+    header["participants"] = {
+        "China": _split_names(fields["From China"][0]),
+        "Korea": _split_names(fields["From Korea"][0]),
+    }
+    translators = {k: v for k, (v, _) in fields.items() if k.startswith("Translators")}
+    header["translators"] = {k: _split_names(v) for k, v in translators.items()}
+    header["documentation"] = _split_names(fields["Documentation"][0])
+    return header, i
+
+
+def _speaker_from_long_label(match: re.Match[str]) -> dict[str, str]:
+    name = match["name"] + (f" {match['rest']}" if match["rest"] else "")
+    return {"title": match["title"], "name": name, "label": match.group(0).split(" (")[0]}
+
+
+def parse_minutes(text: str, path: str | Path | None = None) -> Minutes:
+    """Parse the whole source into header fields, speakers and turns.
+
+    Parameters
+    ----------
+    text : str
+        The source file's text.
+    path : str or Path, optional
+        Named in error messages.
+
+    Returns
+    -------
+    Minutes
+
+    Raises
+    ------
+    SourceFormatError
+        For an empty file, a missing header field, text before the first speaker label, or a
+        speaker label the minutes never define (the line is named).
+    """
+    where = str(path) if path is not None else None
+    if not text.strip():
+        raise _fail("the file is empty", where, 1)
+    paragraphs = split_paragraphs(text)
+    header, i = _parse_header(paragraphs, where)
+    if i >= len(paragraphs):
+        raise _fail("there are no turns of talk", where, paragraphs[-1].line_end)
+
+    speakers: dict[str, dict[str, str]] = {}
+    turns: list[Turn] = []
+    body_line_start = paragraphs[i].line_start
+    for par in paragraphs[i:]:
+        label_match = _LABEL.match(par.text)
+        if label_match is None:
+            if not turns:
+                raise _fail("text before the first speaker label", where, par.line_start)
+            prev = turns[-1]
+            # A page break split this turn mid-sentence: rejoin it with one space.
+            turns[-1] = Turn(
+                prev.turn,
+                prev.speaker,
+                prev.label,
+                f"{prev.text} {par.text}",
+                prev.source_line_start,
+                par.line_end,
+                len(prev.text),
+            )
+            continue
+        label = label_match["label"]
+        long_match = _LONG_LABEL.match(label)
+        if long_match:
+            speaker = long_match["abbr"]
+            speakers[speaker] = _speaker_from_long_label(long_match)
+        elif label in speakers:
+            speaker = label
+        else:
+            raise _fail(f"unknown speaker label {label!r}", where, par.line_start)
+        body = par.text[label_match.end() :]
+        if "\n" in body:
+            raise _fail(
+                "a turn continues on a second line without a blank line", where, par.line_start
+            )
+        turns.append(Turn(len(turns) + 1, speaker, label, body, par.line_start, par.line_end, None))
+    return Minutes(header, speakers, turns, body_line_start, "\n\n", paragraphs)
+
+
+def render_body(minutes: Minutes, *, restore_page_breaks: bool = True) -> str:
+    """Rebuild the body of the minutes from the turns.
+
+    Parameters
+    ----------
+    minutes : Minutes
+    restore_page_breaks : bool
+        Put the page-break blank line back where a turn was rejoined (default), giving the
+        source's body character for character.
+
+    Returns
+    -------
+    str
+    """
+    parts = []
+    for t in minutes.turns:
+        body = t.text
+        if restore_page_breaks and t.page_break_at is not None:
+            body = (
+                body[: t.page_break_at] + minutes.page_break_separator + body[t.page_break_at + 1 :]
+            )
+        parts.append(f"{t.label}: {body}")
+    return "\n\n".join(parts)
+
+
+def insertion_spans(text: str) -> list[tuple[int, int]]:
+    """Find the translators' insertions (square brackets) in a text.
+
+    Brackets may nest; nested ones count as part of the outer insertion. A bracket left open (turn
+    33's ``"[communist [parties]"``) runs to the first closing bracket after it, so that phrase is
+    one insertion; an opening bracket with no closing bracket after it covers only itself. A stray
+    ``]`` is ignored.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of (start, end)
+        Half-open character offsets of the outermost insertions, in order, brackets included.
+    """
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for pos, char in enumerate(text):
+        if char == "[":
+            stack.append(pos)
+        elif char == "]" and stack:
+            pairs.append((stack.pop(), pos + 1))
+    for start in stack:
+        close = text.find("]", start)
+        pairs.append((start, close + 1 if close != -1 else start + 1))
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(pairs, key=lambda p: (p[0], -p[1])):
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
