@@ -1,0 +1,68 @@
+# Two commands on a fresh machine: `make lab` opens the course, `make test` runs every test.
+# Both create .venv on first use and install the pinned environment (constraints.txt).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+export JUPYTER_PLATFORM_DIRS := 1
+# Root (CI, containers) must say so to start Jupyter.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PORT ?= 8888
+
+.PHONY: lab test lint data bench browser-deps binder-requirements notebooks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install "pip>=25.1"
+
+# Runtime environment: the package (editable) and its pinned dependencies.
+$(VENV)/.runtime: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install -c constraints.txt -e .
+	@touch $@
+
+# Test environment: the same plus the `test` dependency group.
+$(VENV)/.test: $(VENV)/.runtime
+	$(PIP) install -c constraints.txt -e . --group test
+	@touch $@
+
+lab: $(VENV)/.runtime
+	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) lessons/00_start_here.ipynb
+
+# Chromium for the browser tests (Debian's package; Playwright cannot download its own here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.test browser-deps lint
+	$(BIN)/python scripts/build_data.py --check
+	$(BIN)/pytest
+
+data: $(VENV)/.runtime
+	$(BIN)/python scripts/build_data.py
+
+bench: $(VENV)/.test
+	$(BIN)/python -m benchmarks
+
+binder-requirements:
+	rm -rf /tmp/p63-binder && $(PYTHON) -m venv /tmp/p63-binder
+	/tmp/p63-binder/bin/pip install -q "pip>=25.1"
+	/tmp/p63-binder/bin/pip install -q -c constraints.txt . voila
+	( sed -n '1,3p' binder/requirements.txt; /tmp/p63-binder/bin/pip freeze | grep -v '^pyongyang1963' ) > binder/requirements.txt.new
+	mv binder/requirements.txt.new binder/requirements.txt
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache artifacts
+
+# Re-run every lesson and store the outputs of the cells tagged nbval-check-output (kept by
+# scripts/strip_outputs.py); all other outputs are stripped.
+notebooks: $(VENV)/.test
+	for nb in lessons/*.ipynb; do \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" && $(BIN)/python scripts/strip_outputs.py "$$nb" || exit 1; \
+	done
