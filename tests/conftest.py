@@ -1,0 +1,38 @@
+"""Shared fixtures: paths, the parsed source, and an isolated Jupyter environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "data" / "source" / "000_d1c0622de1735f17.txt"
+SHARED_SOURCE = ROOT.parent / "shared" / "source" / "000_d1c0622de1735f17.txt"
+
+# Keep Jupyter away from the real home: its path-migration warning breaks filterwarnings=error.
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    return SOURCE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def minutes(source_text):
+    from course_lib.source import parse_minutes
+
+    return parse_minutes(source_text, SOURCE)
+
+
+@pytest.fixture(autouse=True)
+def _answers_in_tmp(tmp_path, monkeypatch):
+    """Never let a test write learners' answers into the real home folder."""
+    monkeypatch.setenv("PYONGYANG1963_ANSWERS", str(tmp_path / "answers"))
