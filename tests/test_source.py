@@ -50,7 +50,11 @@ def test_body_reproduced_character_for_character(minutes, source_text):
     body = render_body(minutes)
     assert source_text.endswith(body)
     # Everything before the body is the header, which ends at the Documentation line.
-    assert source_text[: -len(body)].rstrip().endswith("Documentation: Wang Fei and Kim So-seong [Kim So Song]")
+    assert (
+        source_text[: -len(body)]
+        .rstrip()
+        .endswith("Documentation: Wang Fei and Kim So-seong [Kim So Song]")
+    )
 
 
 def test_turns_joined_equal_body_up_to_page_break_whitespace(minutes, source_text):
@@ -118,7 +122,7 @@ def _header(source_text: str) -> str:
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(SourceFormatError, match="minutes.txt: file not found"):
+    with pytest.raises(SourceFormatError, match=r"minutes\.txt: file not found"):
         read_source(tmp_path / "minutes.txt")
 
 
