@@ -30,7 +30,10 @@ def document_card_html(doc: dict[str, Any]) -> str:
         ("Date (body, 'Time:' line)", doc.get("time_line")),
         ("Location", doc.get("location")),
         ("Classification", doc.get("classification_line")),
-        ("Archive reference", f"{doc.get('archive_reference', '')}, pp. {doc.get('archive_pages', '')}"),
+        (
+            "Archive reference",
+            f"{doc.get('archive_reference', '')}, pp. {doc.get('archive_pages', '')}",
+        ),
         ("Original language", doc.get("original_language")),
         ("Contents", doc.get("contents")),
         ("Obtained by", doc.get("obtained_by")),
