@@ -1,0 +1,74 @@
+"""Shared widget helpers and the document card: escaping, input cleaning, accessible tables."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+import pytest
+
+import course_lib
+from course_lib.widgets import document_card
+from course_lib.widgets._common import clean_input, esc, html_table, status
+from course_lib.widgets.document import document_card_html
+
+HOSTILE = [
+    "",
+    "   ",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    "[",
+    "(((",
+    "김일성",
+    "刘少奇",
+    '"><img src=x>',
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_esc_never_lets_markup_through(value):
+    out = esc(value)
+    assert "<" not in out
+    assert ">" not in out
+    assert '"' not in out
+
+
+def test_esc_missing_values():
+    assert esc(None) == ""
+    assert esc(pd.NA) == ""
+    assert esc(float("nan")) == ""
+    assert esc(3) == "3"
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, None, 42])
+def test_clean_input_is_bounded_text(value):
+    out = clean_input(value)
+    assert isinstance(out, str)
+    assert len(out) <= 200
+    assert out == out.strip()
+
+
+def test_html_table_escapes_cells_and_has_headers():
+    html = html_table(["a<b"], [["<script>"]], caption="Cap & co")
+    assert "<script>" not in html
+    assert '<th scope="col">a&lt;b</th>' in html
+    assert "<caption>Cap &amp; co</caption>" in html
+
+
+def test_status_is_a_live_region():
+    widget = status("3 matches <b>")
+    assert 'aria-live="polite"' in widget.value
+    assert "&lt;b&gt;" in widget.value
+
+
+def test_document_card_shows_both_dates_and_escapes():
+    card = document_card()
+    assert isinstance(card, w.HTML)
+    assert "September 15, 1963" in card.value
+    assert "5 September 1963, 5:00 p.m.-7:00 p.m." in card.value
+    assert "PRC FMA 203-00566-05, pp. 91-100" in card.value
+    doc = dict(course_lib.load_document(), title="<script>x</script>")
+    assert "<script>" not in document_card_html(doc)
+
+
+def test_document_card_survives_an_empty_document():
+    assert "<table>" in document_card_html({})
