@@ -41,6 +41,7 @@ __all__ = [
     "inside_insertion",
     "kwic",
     "parse_query",
+    "require_columns",
     "strip_insertions",
     "term_pattern",
     "tokenize",
@@ -379,7 +380,7 @@ def kwic(
     ValueError
         If ``turns`` lacks one of the needed columns.
     """
-    _require(turns, ("turn", "speaker", "text"))
+    require_columns(turns, ("turn", "speaker", "text"))
     pattern = term_pattern(term)
     try:
         width = max(0, min(500, int(width)))
@@ -422,7 +423,19 @@ def kwic(
     )
 
 
-def _require(frame: object, columns: Iterable[str]) -> None:
+def require_columns(frame: object, columns: Iterable[str]) -> None:
+    """Check that ``frame`` is a DataFrame with the given columns.
+
+    Parameters
+    ----------
+    frame : object
+    columns : iterable of str
+
+    Raises
+    ------
+    ValueError
+        Naming what is wrong, in words a learner can act on.
+    """
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"expected a pandas DataFrame of turns, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
