@@ -1,0 +1,638 @@
+"""The reader's logic: citations, search, and the minutes rendered as safe HTML.
+
+Everything here is pure: DataFrames and strings in, strings and DataFrames out. The widget in
+:mod:`course_lib.widgets.reader` only wires controls to :func:`render_view` and
+:func:`explain_html`.
+
+Search follows the course's one matching rule (:func:`course_lib.text.find_term`): case-insensitive,
+whole words, every character literal (``[``, ``(((`` and ``<script>`` are just characters), with
+``|`` between alternatives and the preset alias groups of :data:`course_lib.text.ALIASES`
+(``"Soviet party"`` finds "CPSU" too). Every character that reaches HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from course_lib.source import insertion_spans
+from course_lib.text import ALIASES, find_term, parse_query
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MODES",
+    "VIEWS",
+    "Query",
+    "ReaderView",
+    "citation",
+    "clamp_turn",
+    "expand_aliases",
+    "explain_html",
+    "explain_options",
+    "match_summary",
+    "prepare_query",
+    "render_text",
+    "render_view",
+    "search_turns",
+    "status_message",
+    "turn_html",
+    "whole_html",
+]
+
+#: Longest search a learner may type; longer input is cut, and the reader says so.
+MAX_QUERY_CHARS = 200
+
+#: How the translators' insertions are shown: kept and marked, or removed (what was said).
+MODES = ("marked", "hidden")
+#: One turn at a time, or the whole conversation.
+VIEWS = ("turn", "whole")
+
+_SPEAKER_NAMES = {"Liu": "Liu Shaoqi", "Kim": "Kim Il Sung"}
+_SPEAKER_MARKS = {"Liu": "L", "Kim": "K"}
+# Okabe-Ito vermillion and blue; the letter mark and the name repeat what the colour says.
+_SPEAKER_COLOURS = {"Liu": "#D55E00", "Kim": "#0072B2"}
+_INS_OPEN = (
+    '<span class="p63-ins" title="Added by the translators" '
+    'style="font-style:italic;border-bottom:2px dotted #555;color:#444">'
+)
+_MARK_OPEN = '<mark class="p63-hit" style="background:#F0E442;font-weight:bold;color:#000">'
+_PAGE_BREAK = (
+    '<span class="p63-pb" role="note" style="font-size:85%;color:#555;'
+    'border:1px dashed #888;padding:0 0.3em;margin:0 0.2em">page break in the source</span>'
+)
+
+
+def _esc(value: object) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return html.escape(str(value), quote=True)
+
+
+def citation(turn: int) -> str:
+    """The citation string for one turn of the minutes.
+
+    Parameters
+    ----------
+    turn : int
+        The turn's number, 1 to 54.
+
+    Returns
+    -------
+    str
+        ``"Minutes, turn N"``.
+
+    Examples
+    --------
+    >>> citation(22)
+    'Minutes, turn 22'
+    """
+    return f"Minutes, turn {int(turn)}"
+
+
+def clamp_turn(value: object, n_turns: int = 54) -> int:
+    """Turn whatever a learner typed into a valid turn number.
+
+    Parameters
+    ----------
+    value : object
+        A number (or numeric text); anything else gives turn 1.
+    n_turns : int, default 54
+
+    Returns
+    -------
+    int
+        ``value`` clipped to ``1..n_turns``.
+
+    Examples
+    --------
+    >>> clamp_turn(99), clamp_turn(-3), clamp_turn("12"), clamp_turn("twelve")
+    (54, 1, 12, 1)
+    """
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = int(value)
+        else:
+            number = int(str(value).strip())
+    except (TypeError, ValueError, OverflowError):
+        number = 1
+    return max(1, min(int(n_turns), number))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A learner's search, cleaned.
+
+    Attributes
+    ----------
+    text : str
+        What will be searched for, whitespace-normalised and cut to :data:`MAX_QUERY_CHARS`.
+    terms : tuple of str
+        The alias group to search (empty: no search, show everything).
+    note : str
+        A message for the learner (for example that the input was cut), or ``""``.
+    """
+
+    text: str
+    terms: tuple[str, ...]
+    note: str = ""
+
+
+def prepare_query(raw: object) -> Query:
+    """Clean a learner's search input.
+
+    Parameters
+    ----------
+    raw : object
+        What was typed. Not text, empty or only whitespace means no search.
+
+    Returns
+    -------
+    Query
+
+    Examples
+    --------
+    >>> prepare_query("  Stalin ").terms
+    ('Stalin',)
+    >>> prepare_query("x" * 5000).note
+    'Your search was 5000 characters long; only the first 200 were used.'
+    """
+    if not isinstance(raw, str):
+        raw = ""
+    text = " ".join(raw.split())
+    note = ""
+    if len(text) > MAX_QUERY_CHARS:
+        note = (
+            f"Your search was {len(text)} characters long; "
+            f"only the first {MAX_QUERY_CHARS} were used."
+        )
+        text = text[:MAX_QUERY_CHARS].strip()
+    return Query(text=text, terms=expand_aliases(parse_query(text)), note=note)
+
+
+def expand_aliases(terms: Sequence[str]) -> tuple[str, ...]:
+    """Add every spelling of a preset alias group whose member was typed.
+
+    Typing one spelling of a name (``"김일성"``, ``"Liu Shao-chi"``, ``"Taedong"``) searches for
+    all the spellings :data:`course_lib.text.ALIASES` lists for it.
+
+    Parameters
+    ----------
+    terms : sequence of str
+
+    Returns
+    -------
+    tuple of str
+        ``terms`` first, then the added spellings, without duplicates (case-insensitive).
+
+    Examples
+    --------
+    >>> expand_aliases(("Taedong",))
+    ('Taedong', 'Daedong')
+    """
+    out: dict[str, str] = {}
+    for term in terms:
+        out.setdefault(term.casefold(), term)
+    for term in terms:
+        key = term.casefold()
+        for group in ALIASES.values():
+            if key in {a.casefold() for a in group}:
+                for alias in group:
+                    out.setdefault(alias.casefold(), alias)
+    return tuple(out.values())
+
+
+def _spoken(text: str) -> str:
+    from course_lib.text import strip_insertions
+
+    return strip_insertions(text)
+
+
+def _text_for(row: pd.Series, mode: str) -> str:
+    text = row.get("text")
+    if not isinstance(text, str):
+        return ""
+    if mode == "hidden":
+        spoken = row.get("text_spoken")
+        return spoken if isinstance(spoken, str) else _spoken(text)
+    return text
+
+
+def render_text(
+    text: str,
+    insertions: Iterable[tuple[int, int]] = (),
+    matches: Iterable[tuple[int, int]] = (),
+    page_break_at: int | None = None,
+) -> str:
+    """Render a passage as HTML, marking insertions and search matches.
+
+    Parameters
+    ----------
+    text : str
+        The passage, verbatim.
+    insertions : iterable of (int, int)
+        Half-open spans of the translators' insertions; each is wrapped in a ``span`` that is
+        italic and underlined with dots (so colour is never the only cue), its brackets kept.
+    matches : iterable of (int, int)
+        Half-open spans of search matches, wrapped in ``<mark>``.
+    page_break_at : int, optional
+        Offset of the character (a space) that stands for a page break; a visible note replaces
+        it.
+
+    Returns
+    -------
+    str
+        Escaped HTML; overlapping insertions and matches nest correctly.
+    """
+    if not isinstance(text, str) or not text:
+        return ""
+    ins = [(max(0, s), min(len(text), e)) for s, e in insertions if s < e]
+    hits = [(max(0, s), min(len(text), e)) for s, e in matches if s < e]
+    cuts = {0, len(text)}
+    for s, e in (*ins, *hits):
+        cuts.update((s, e))
+    pb = None
+    if page_break_at is not None and 0 <= int(page_break_at) < len(text):
+        pb = int(page_break_at)
+        cuts.update((pb, pb + 1))
+    points = sorted(cuts)
+    out: list[str] = []
+    for a, b in itertools.pairwise(points):
+        if a == pb:
+            out.append(" " + _PAGE_BREAK + " ")
+            continue
+        piece = html.escape(text[a:b], quote=True)
+        if any(s <= a and b <= e for s, e in hits):
+            piece = f"{_MARK_OPEN}{piece}</mark>"
+        if any(s <= a and b <= e for s, e in ins):
+            piece = f"{_INS_OPEN}{piece}</span>"
+        out.append(piece)
+    return "".join(out)
+
+
+def _speaker_heading(speaker: str, turn: int) -> str:
+    name = _SPEAKER_NAMES.get(speaker, speaker)
+    mark = _SPEAKER_MARKS.get(speaker, "?")
+    colour = _SPEAKER_COLOURS.get(speaker, "#000000")
+    return (
+        f'<span aria-hidden="true" style="display:inline-block;min-width:1.4em;text-align:center;'
+        f'color:#fff;background:{colour};border-radius:3px;margin-right:0.4em">{_esc(mark)}</span>'
+        f"Turn {int(turn)} &middot; {_esc(name)}"
+    )
+
+
+def turn_html(row: pd.Series, mode: str = "marked", terms: Sequence[str] = ()) -> str:
+    """One turn as an HTML article: heading, text, and its citation.
+
+    Parameters
+    ----------
+    row : Series
+        A row of :func:`course_lib.load_turns` (``turn``, ``speaker``, ``text``, ``text_spoken``,
+        ``page_break_at``).
+    mode : {"marked", "hidden"}
+        Keep and mark the translators' insertions, or show only what was said.
+    terms : sequence of str
+        Search terms to highlight (an alias group); empty for none.
+
+    Returns
+    -------
+    str
+    """
+    mode = mode if mode in MODES else "marked"
+    turn = int(row["turn"])
+    text = _text_for(row, mode)
+    spans = insertion_spans(text) if mode == "marked" else []
+    hits = find_term(text, tuple(terms)) if terms else []
+    pb = row.get("page_break_at")
+    pb = int(pb) if mode == "marked" and pb is not None and not pd.isna(pb) else None
+    body = render_text(text, spans, hits, pb)
+    cite = _esc(citation(turn))
+    return (
+        f'<article class="p63-turn" aria-label="Turn {turn}" style="margin:0.6em 0">'
+        f'<h4 style="margin:0.2em 0">{_speaker_heading(str(row["speaker"]), turn)}</h4>'
+        f'<p style="line-height:1.6;max-width:48em">{body}</p>'
+        f'<p style="font-size:90%;color:#333">Cite as: <cite>{cite}</cite></p>'
+        "</article>"
+    )
+
+
+def search_turns(turns: pd.DataFrame, terms: Sequence[str], mode: str = "marked") -> pd.DataFrame:
+    """Count the matches of a search in every turn.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        As from :func:`course_lib.load_turns`.
+    terms : sequence of str
+        An alias group (from :func:`prepare_query`); empty gives no rows.
+    mode : {"marked", "hidden"}
+        Search the text with the translators' insertions, or only what was said.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``turn``, ``speaker``, ``matches`` (at least 1), in turn order.
+    """
+    rows = []
+    if terms:
+        for _, row in turns.iterrows():
+            n = len(find_term(_text_for(row, mode), tuple(terms)))
+            if n:
+                rows.append(
+                    {"turn": int(row["turn"]), "speaker": str(row["speaker"]), "matches": n}
+                )
+    frame = pd.DataFrame(rows, columns=["turn", "speaker", "matches"])
+    return frame.astype({"turn": "int64", "speaker": "string", "matches": "int64"})
+
+
+def match_summary(results: pd.DataFrame) -> tuple[int, list[int]]:
+    """Total matches and the turns they fall in.
+
+    Parameters
+    ----------
+    results : DataFrame
+        From :func:`search_turns`.
+
+    Returns
+    -------
+    total : int
+    turns : list of int
+    """
+    return int(results["matches"].sum()), [int(t) for t in results["turn"]]
+
+
+def status_message(query: Query, results: pd.DataFrame) -> str:
+    """The plain-text message for the live region under the search box.
+
+    Parameters
+    ----------
+    query : Query
+    results : DataFrame
+        From :func:`search_turns`.
+
+    Returns
+    -------
+    str
+        Plain text (the widget escapes it).
+    """
+    parts = []
+    if query.note:
+        parts.append(query.note)
+    if not query.terms:
+        parts.append("No search: every turn is shown.")
+        return " ".join(parts)
+    total, where = match_summary(results)
+    shown = query.text if len(query.text) <= 60 else query.text[:57] + "..."
+    if total == 0:
+        parts.append(f'No match for "{shown}".')
+    else:
+        s = "" if total == 1 else "es"
+        t = "turn" if len(where) == 1 else "turns"
+        parts.append(
+            f'"{shown}": {total} match{s} in {len(where)} {t} ({", ".join(map(str, where))}).'
+        )
+    if len(query.terms) > 1:
+        spellings = ", ".join(query.terms)
+        if len(spellings) > 160:
+            spellings = spellings[:157] + "..."
+        parts.append(f"Searched for any of: {spellings}.")
+    return " ".join(parts)
+
+
+def whole_html(
+    turns: pd.DataFrame, mode: str = "marked", terms: Sequence[str] = (), only_matches: bool = True
+) -> str:
+    """The conversation as one HTML page, one article per turn.
+
+    Parameters
+    ----------
+    turns : DataFrame
+    mode : {"marked", "hidden"}
+    terms : sequence of str
+        Search terms to highlight.
+    only_matches : bool, default True
+        With a search, show only the turns that match it.
+
+    Returns
+    -------
+    str
+    """
+    keep = None
+    if terms and only_matches:
+        keep = set(search_turns(turns, terms, mode)["turn"])
+    parts = [
+        turn_html(row, mode, terms)
+        for _, row in turns.iterrows()
+        if keep is None or int(row["turn"]) in keep
+    ]
+    if not parts:
+        return "<p><em>No turn matches this search.</em></p>"
+    return "".join(parts)
+
+
+def _split(value: object) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
+def _turn_numbers(value: object) -> set[int]:
+    out = set()
+    for part in _split(value):
+        try:
+            out.add(int(part))
+        except ValueError:
+            continue
+    return out
+
+
+def explain_options(
+    row: pd.Series, people: pd.DataFrame | None, glossary: pd.DataFrame | None
+) -> list[tuple[str, str]]:
+    """The people and glossary terms named in one turn, for the "Explain" menu.
+
+    Parameters
+    ----------
+    row : Series
+        A turn.
+    people : DataFrame or None
+        As from :func:`course_lib.load_people`; a person is listed when the turn is among their
+        ``mentioned_in_turns`` or when they speak it.
+    glossary : DataFrame or None
+        As from :func:`course_lib.load_glossary` (``term``, ``aliases`` separated by ``|``); a
+        term is listed when it or an alias occurs in the turn.
+
+    Returns
+    -------
+    list of (label, key)
+        ``key`` is ``"person:<id>"`` or ``"term:<term>"``.
+    """
+    turn = int(row["turn"])
+    speaker_name = _SPEAKER_NAMES.get(str(row.get("speaker")), "")
+    text = row.get("text") if isinstance(row.get("text"), str) else ""
+    options: list[tuple[str, str]] = []
+    if people is not None and len(people):
+        for _, p in people.iterrows():
+            named = turn in _turn_numbers(p.get("mentioned_in_turns"))
+            if named or p.get("name") == speaker_name:
+                label = str(p.get("name"))
+                if p.get("name") == speaker_name:
+                    label += " (speaker)"
+                options.append((f"Person: {label}", f"person:{p.get('id')}"))
+    if glossary is not None and len(glossary):
+        for _, g in glossary.iterrows():
+            term = g.get("term")
+            if not isinstance(term, str) or not term.strip():
+                continue
+            if find_term(text, (term, *_split(g.get("aliases")))):
+                options.append((f"Term: {term}", f"term:{term}"))
+    return options
+
+
+def _link(title: object, url: object) -> str:
+    url_s = url if isinstance(url, str) else ""
+    title_s = _esc(title) or _esc(url_s)
+    if url_s.startswith(("https://", "http://")):
+        return f'<a href="{_esc(url_s)}" target="_blank" rel="noopener">{title_s}</a>'
+    return title_s
+
+
+def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFrame | None) -> str:
+    """The explanation pane for a person or a glossary term, with its source.
+
+    Parameters
+    ----------
+    key : object
+        ``"person:<id>"`` or ``"term:<term>"`` (from :func:`explain_options`); anything else
+        gives a short prompt.
+    people, glossary : DataFrame or None
+
+    Returns
+    -------
+    str
+        Escaped HTML.
+    """
+    if not isinstance(key, str) or ":" not in key:
+        return (
+            "<p><em>Choose a person or a term named in this turn to see who or what it is.</em></p>"
+        )
+    kind, _, ident = key.partition(":")
+    if kind == "person" and people is not None and len(people):
+        match = people[people["id"] == ident]
+        if len(match):
+            p = match.iloc[0]
+            name = _esc(p.get("name"))
+            alt = _esc(p.get("alt_name"))
+            rows = [
+                ("Also spelled", alt),
+                ("Country", _esc(p.get("country"))),
+                ("Party", _esc(p.get("party"))),
+                ("At the meeting", _esc(p.get("role_at_meeting"))),
+                ("In September 1963", _esc(p.get("role_1963"))),
+                ("Note", _esc(p.get("note"))),
+                ("Source", _link(p.get("role_source_title"), p.get("role_source_url"))),
+            ]
+            body = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows if v)
+            return (
+                f'<section aria-label="About {name}"><h4>{name}</h4><table>{body}</table></section>'
+            )
+    if kind == "term" and glossary is not None and len(glossary):
+        match = glossary[glossary["term"] == ident]
+        if len(match):
+            g = match.iloc[0]
+            term = _esc(g.get("term"))
+            aliases = _esc(", ".join(_split(g.get("aliases"))))
+            also = f"<p>Also written: {aliases}</p>" if aliases else ""
+            return (
+                f'<section aria-label="About {term}"><h4>{term}</h4>'
+                f"<p>{_esc(g.get('definition'))}</p>{also}"
+                f"<p>Source: {_link(g.get('source_title'), g.get('source_url'))}</p></section>"
+            )
+    return "<p><em>No explanation is available for this entry.</em></p>"
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """Everything the reader shows for one state of its controls.
+
+    Attributes
+    ----------
+    turn : int
+        The current turn (clamped).
+    text_html : str
+        The main pane.
+    status : str
+        Plain text for the live region.
+    citation : str
+        ``"Minutes, turn N"`` for the current turn (whole view: the whole document).
+    match_turns : list of int
+        Turns that match the search.
+    explain : list of (label, key)
+        People and terms named in the current turn.
+    """
+
+    turn: int
+    text_html: str
+    status: str
+    citation: str
+    match_turns: list[int]
+    explain: list[tuple[str, str]]
+
+
+def render_view(
+    turns: pd.DataFrame,
+    turn: object = 1,
+    view: str = "turn",
+    mode: str = "marked",
+    query: object = "",
+    people: pd.DataFrame | None = None,
+    glossary: pd.DataFrame | None = None,
+) -> ReaderView:
+    """Compute what the reader shows for one state of its controls.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        As from :func:`course_lib.load_turns`.
+    turn : object
+        The requested turn (clamped to the table).
+    view : {"turn", "whole"}
+    mode : {"marked", "hidden"}
+    query : object
+        The raw search input.
+    people, glossary : DataFrame or None
+        For the "Explain" menu.
+
+    Returns
+    -------
+    ReaderView
+    """
+    n = int(turns["turn"].max()) if len(turns) else 1
+    current = clamp_turn(turn, n)
+    mode = mode if mode in MODES else "marked"
+    view = view if view in VIEWS else "turn"
+    q = prepare_query(query)
+    results = search_turns(turns, q.terms, mode)
+    row = turns[turns["turn"] == current].iloc[0]
+    if view == "whole":
+        body = whole_html(turns, mode, q.terms)
+        cite = "Minutes (cite each passage by its turn, as shown under it)"
+    else:
+        body = turn_html(row, mode, q.terms)
+        cite = citation(current)
+    return ReaderView(
+        turn=current,
+        text_html=body,
+        status=status_message(q, results),
+        citation=cite,
+        match_turns=[int(t) for t in results["turn"]],
+        explain=explain_options(row, people, glossary),
+    )
