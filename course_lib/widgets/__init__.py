@@ -24,7 +24,11 @@ def __getattr__(name: str) -> Any:
     module = _BUILDERS.get(name)
     if module is None:
         raise AttributeError(f"module 'course_lib.widgets' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    # A builder may share its module's name (``timeline``): importing the submodule binds the
+    # module to this package's attribute, so bind the builder over it.
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

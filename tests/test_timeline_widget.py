@@ -1,0 +1,191 @@
+"""Headless tests of the timeline widget: set values, read what it shows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from course_lib.widgets import timeline as build_timeline
+from course_lib.widgets import timeline as timeline_module_or_builder
+from course_lib.widgets.timeline import (
+    chart_svg,
+    event_pane_html,
+    glossary_html,
+    table_html,
+    turn_pane_html,
+    view_status,
+)
+
+HOSTILE = ["", "   ", "<script>alert(1)</script>", "[", "(((", "김일성", "刘少奇", "x" * 5000]
+
+
+@pytest.fixture
+def widget():
+    return build_timeline()
+
+
+def _all_html(widget) -> str:
+    p = widget.parts
+    return "".join(
+        p[k].value for k in ("status", "chart", "table", "event_pane", "turn_pane", "term_pane")
+    )
+
+
+def test_builder_is_exported_and_returns_a_container(widget):
+    import ipywidgets as w
+
+    assert callable(timeline_module_or_builder)
+    assert isinstance(widget, w.VBox)
+    for key in ("years", "hindsight", "event", "turn", "term"):
+        assert widget.parts[key].description
+    for box in widget.parts["categories"].values():
+        assert box.description
+
+
+def test_initial_view_shows_everything_and_marks_the_meeting(widget):
+    p = widget.parts
+    n = int(re.search(r"(\d+) of (\d+)", p["status"].value).group(2))
+    assert f"{n} of {n} events shown" in p["status"].value
+    assert "Liu-Kim meeting, 15 Sep 1963" in p["chart"].value
+    assert 'role="img"' in p["chart"].value
+    assert p["table"].value.count("<tr>") == n + 1  # header row + one per event
+
+
+def test_year_range_filters_chart_and_table(widget):
+    p = widget.parts
+    p["years"].value = (1964, 1969)
+    assert "Khrushchev ousted" in p["table"].value
+    assert "Korean War begins" not in p["table"].value
+    assert "Khrushchev ousted" in p["chart"].value
+
+
+def test_category_checkbox_filters(widget):
+    p = widget.parts
+    for key, box in p["categories"].items():
+        box.value = key == "nuclear"
+    assert "test-ban" in p["table"].value.lower()
+    assert "Secret Speech" not in p["table"].value
+    for box in p["categories"].values():
+        box.value = False
+    assert "No events match" in p["table"].value
+    assert "0 of" in p["status"].value
+
+
+def test_hindsight_toggle(widget):
+    p = widget.parts
+    p["hindsight"].value = True
+    assert "Khrushchev ousted" not in p["table"].value
+    assert "On the Question of Stalin" in p["table"].value
+    assert "uncertain" in p["table"].value  # Aidit's visit, dated only to the month
+    assert "only what had begun by 15 September 1963" in p["status"].value
+    p["hindsight"].value = False
+    assert "Khrushchev ousted" in p["table"].value
+
+
+def test_event_pane_shows_summary_source_and_passages(widget):
+    p = widget.parts
+    p["event"].value = "stalin_removed_from_mausoleum"
+    pane = p["event_pane"].value
+    assert "Minutes, turn 38" in pane
+    assert "22nd Congress burned Stalin" in pane
+    assert 'href="https://newsfeed.time.com/' in pane
+    assert 'rel="noopener noreferrer"' in pane
+
+
+def test_event_choice_survives_filtering_only_if_still_shown(widget):
+    p = widget.parts
+    p["event"].value = "korean_war_begins"
+    p["years"].value = (1960, 1969)
+    assert p["event"].value is None
+    assert "Choose an event" in p["event_pane"].value
+
+
+def test_turn_selector_lists_its_events(widget):
+    p = widget.parts
+    p["turn"].value = 12
+    assert "Aidit visits Pyongyang" in p["turn_pane"].value
+    assert "[Dipa Nusantara]" in p["turn_pane"].value
+    p["turn"].value = 4
+    assert "no linked events" in p["turn_pane"].value
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_term_box_hostile_input_is_escaped(widget, text):
+    p = widget.parts
+    p["term"].value = text
+    html = p["term_pane"].value
+    assert "<script>" not in html
+    assert "No glossary entry" in html or "Type a term" in html or "<h4>" in html
+    assert "<script>" not in _all_html(widget)
+
+
+def test_term_box_finds_an_entry(widget):
+    p = widget.parts
+    p["term"].value = "  ad HOMONYM "
+    assert "ad hominem" in p["term_pane"].value
+    assert "Turns: 16." in p["term_pane"].value
+
+
+@pytest.mark.parametrize("bad", [None, "", "<script>", "(((", 999, "刘少奇"])
+def test_pure_panes_handle_bad_ids(bad):
+    from course_lib import load_table, load_timeline, load_turns
+    from course_lib import timeline as tl
+
+    events = tl.prepare_events(load_timeline())
+    links, turns = load_table("event_links"), load_turns()
+    assert "Choose an event" in event_pane_html(events, links, turns, bad)
+    html = turn_pane_html(events, links, bad)
+    assert "<script>" not in html
+
+
+def test_data_with_markup_is_escaped():
+    import pandas as pd
+
+    from course_lib import timeline as tl
+
+    raw = pd.DataFrame(
+        {
+            "id": ["x"],
+            "date": ["1960"],
+            "end_date": [pd.NA],
+            "title": ["<img src=x onerror=alert(1)>"],
+            "summary": ["<script>bad()</script>"],
+            "category": ["korea"],
+            "actors": ["<b>A</b>"],
+            "source_title": ['"><script>'],
+            "source_url": ['https://e.org/"onmouseover="x'],
+        }
+    )
+    events = tl.prepare_events(raw)
+    links = pd.DataFrame({"event_id": [], "turn": [], "quote": [], "note": []})
+    turns = pd.DataFrame({"turn": [1], "speaker": ["Liu"], "text": ["t"]})
+    for html in (
+        chart_svg(events),
+        table_html(events),
+        event_pane_html(events, links, turns, "x"),
+    ):
+        assert "<script>" not in html
+        assert "<img" not in html
+        assert '"onmouseover' not in html
+
+
+def test_glossary_html_and_status_text():
+    import pandas as pd
+
+    gl = pd.DataFrame(
+        {
+            "term": ["t"],
+            "definition": ["<b>d</b>"],
+            "aliases": ["t"],
+            "source_title": ["s"],
+            "source_url": ["https://e.org"],
+            "turns": [[1, 2]],
+        }
+    )
+    assert "&lt;b&gt;d&lt;/b&gt;" in glossary_html(gl, "t")
+    assert "Turns: 1, 2." in glossary_html(gl, "t")
+    assert (
+        view_status(3, 49, True)
+        == "3 of 49 events shown, only what had begun by 15 September 1963."
+    )
