@@ -1,0 +1,336 @@
+"""The question bank: schema, references, verbatim quotations, and answer checking."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import Counter
+
+import jsonschema
+import pytest
+
+import course_lib
+from course_lib.data import DataError
+from course_lib.questions import (
+    MAX_ANSWER_CHARS,
+    SKILLS,
+    TYPES,
+    AnswerError,
+    bank_from_data,
+    check_answer,
+    check_quotes,
+    describe_response,
+    load_bank,
+    load_schema,
+    normalize_response,
+)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def raw(root):
+    return json.loads((root / "data" / "questions.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def turn_texts():
+    turns = course_lib.load_turns()
+    return dict(zip(turns["turn"].astype(int), turns["text"].astype(str), strict=True))
+
+
+@pytest.fixture(scope="module")
+def header(source_text):
+    turns = course_lib.load_turns()
+    first = int(turns["source_line_start"].min())
+    return "\n".join(source_text.split("\n")[: first - 1])
+
+
+# ------------------------------------------------------------------ the bank as data
+
+
+def test_schema_is_valid_draft_2020_12():
+    jsonschema.Draft202012Validator.check_schema(load_schema())
+
+
+def test_bank_validates_against_its_schema(raw):
+    errors = list(jsonschema.Draft202012Validator(load_schema()).iter_errors(raw))
+    assert errors == []
+
+
+def test_course_loader_returns_the_bank(bank):
+    assert course_lib.load_questions().ids == bank.ids
+
+
+def test_size_skills_types_and_lessons(bank):
+    assert len(bank) >= 40
+    skills = Counter(q["skill"] for q in bank)
+    assert set(skills) == set(SKILLS)
+    assert min(skills.values()) >= 6, skills
+    assert set(Counter(q["type"] for q in bank)) == set(TYPES)
+    assert {q["lesson"] for q in bank} == {1, 2, 3, 4, 5}
+    for lesson in range(1, 6):
+        assert len(bank.for_lesson(lesson)) >= 5
+
+
+def test_every_turn_reference_is_a_real_turn(bank, turn_texts):
+    valid = set(turn_texts)
+    assert valid == set(range(1, 55))
+    for q in bank:
+        refs = list(q["turns"]) + [x["turn"] for x in q["quotes"] if "turn" in x]
+        refs += [o["turn"] for o in q.get("options", []) if "turn" in o]
+        assert set(refs) <= valid, q["id"]
+
+
+def test_every_quotation_is_verbatim(bank, turn_texts, header):
+    assert check_quotes(bank, turn_texts, header) == []
+    assert sum(len(q["quotes"]) for q in bank) >= 100
+
+
+def test_quote_check_catches_a_paraphrase(bank, turn_texts, header):
+    q = copy.deepcopy(bank.get("L01-04"))
+    q["quotes"][0]["text"] = "As we arrived in North Korea today"  # brackets dropped
+    q["options"] = []
+    problems = check_quotes([q], turn_texts, header)
+    assert len(problems) == 1
+    assert "L01-04" in problems[0]
+
+
+def test_quoted_turns_are_listed_and_explanations_cite_turns(bank):
+    for q in bank:
+        quoted = {x["turn"] for x in q["quotes"] if "turn" in x}
+        assert quoted <= set(q["turns"]), q["id"]
+        if q["turns"]:
+            assert "turn" in q["explanation"], q["id"]
+
+
+def test_outside_facts_are_sourced(bank):
+    for q in bank:
+        if q["skill"] == "corroboration":
+            assert q["sources"], q["id"]
+        for s in q["sources"]:
+            assert s["url"].startswith(("http://", "https://")), q["id"]
+
+
+def test_every_option_has_feedback_and_choice_questions_have_an_answer(bank):
+    for q in bank:
+        for o in q.get("options", []):
+            assert o["feedback"].strip(), (q["id"], o["id"])
+        if q["type"] in ("single_choice", "multiple_choice", "evidence"):
+            assert any(o["correct"] for o in q["options"]), q["id"]
+            assert not all(o["correct"] for o in q["options"]), q["id"]
+
+
+# ------------------------------------------------------------------ invalid banks
+
+
+def _mutate(raw, qid, fn):
+    data = copy.deepcopy(raw)
+    q = next(x for x in data["questions"] if x["id"] == qid)
+    fn(q, data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("qid", "fn", "needle"),
+    [
+        ("L01-01", lambda q, d: q["options"][0].pop("feedback"), "L01-01"),
+        ("L01-01", lambda q, d: q["options"][0].update(correct=True), "L01-01"),
+        ("L01-04", lambda q, d: q["turns"].append(55), "L01-04"),
+        ("L01-04", lambda q, d: q.update(skill="memory"), "L01-04"),
+        ("L04-01", lambda q, d: q.update(sources=[]), "L04-01"),
+        ("L01-09", lambda q, d: q.pop("rubric"), "L01-09"),
+        ("L02-01", lambda q, d: q["options"][0].pop("turn"), "L02-01"),
+        ("L01-04", lambda q, d: q["quotes"].append({"text": "no turn or part"}), "L01-04"),
+        ("L01-04", lambda q, d: q.update(extra="field"), "L01-04"),
+    ],
+)
+def test_schema_violations_name_the_question(raw, qid, fn, needle):
+    with pytest.raises(DataError) as info:
+        bank_from_data(_mutate(raw, qid, fn), "questions.json")
+    assert needle in str(info.value)
+    assert "questions.json" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("qid", "fn", "needle"),
+    [
+        ("L01-02", lambda q, d: q.update(id="L01-01"), "used twice"),
+        ("L01-08", lambda q, d: q["correct_order"].pop(), "correct_order"),
+        ("L01-04", lambda q, d: q.update(lesson=2), "lesson"),
+        ("L02-01", lambda q, d: q["options"][0].update(id="t99"), "t11"),
+    ],
+)
+def test_semantic_problems_are_reported(raw, qid, fn, needle):
+    with pytest.raises(DataError, match=needle):
+        bank_from_data(_mutate(raw, qid, fn), "questions.json")
+
+
+def test_json_syntax_error_names_file_and_line(tmp_path):
+    bad = tmp_path / "questions.json"
+    bad.write_text('{\n  "version": 1,\n  "title": "x",\n  "questions": [\n    {,\n  ]\n}\n')
+    with pytest.raises(DataError) as info:
+        load_bank(bad)
+    assert str(bad) in str(info.value)
+    assert "line 5" in str(info.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00", b"[]"])
+def test_unusable_files_are_clear_errors(tmp_path, content):
+    bad = tmp_path / "questions.json"
+    bad.write_bytes(content)
+    with pytest.raises(DataError, match=r"questions\.json"):
+        load_bank(bad)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        load_bank(tmp_path / "nope.json")
+
+
+def test_lookup_errors_are_clear(bank):
+    with pytest.raises(KeyError, match="L01-01"):
+        bank.get("L99-99")
+    with pytest.raises(ValueError, match="lesson"):
+        bank.for_lesson(9)
+    with pytest.raises(ValueError, match="whole number"):
+        bank.for_lesson("1")
+    assert len(bank.for_lesson(None)) == len(bank)
+    frame = bank.to_frame()
+    assert list(frame["id"]) == bank.ids
+
+
+# ------------------------------------------------------------------ answer checking
+
+
+def test_single_choice(bank):
+    q = bank.get("L01-01")
+    right = check_answer(q, "b")
+    assert right["correct"] is True
+    assert right["score"] == 1.0
+    assert right["feedback"][0]["option"] == "b"
+    assert "13 September" in right["feedback"][0]["feedback"]
+    wrong = check_answer(q, ["a"])
+    assert wrong["correct"] is False
+    assert wrong["score"] == 0.0
+    assert wrong["feedback"][0]["feedback"].startswith("It tells us")
+    assert "turn 11" in wrong["explanation"]
+
+
+def test_multiple_choice_scoring(bank):
+    q = bank.get("L01-03")
+    right = [o["id"] for o in q["options"] if o["correct"]]
+    wrong = [o["id"] for o in q["options"] if not o["correct"]]
+    assert check_answer(q, right)["correct"] is True
+    assert check_answer(q, set(right))["score"] == 1.0
+    partial = check_answer(q, right[:1])
+    assert partial["correct"] is False
+    assert partial["score"] == pytest.approx(1 / len(right), abs=1e-4)
+    assert partial["missed"] == right[1:]
+    extra = check_answer(q, [*right, wrong[0]])
+    assert extra["correct"] is False
+    assert extra["score"] == pytest.approx((len(right) - 1) / len(right), abs=1e-4)
+    assert check_answer(q, wrong)["score"] == 0.0
+    assert check_answer(q, [])["score"] == 0.0
+
+
+def test_evidence(bank):
+    q = bank.get("L05-02")
+    assert q["stance"] == "refute"
+    result = check_answer(q, ["t24", "t28", "t42"])
+    assert result["correct"] is True
+    assert [f["turn"] for f in result["feedback"]] == [24, 28, 42]
+    half = check_answer(q, ["t28", "t20"])
+    assert half["correct"] is False
+    assert half["score"] == 0.0
+    assert half["missed"] == ["t24", "t42"]
+
+
+def test_ordering(bank):
+    q = bank.get("L03-01")
+    target = q["correct_order"]
+    assert check_answer(q, target)["correct"] is True
+    backwards = check_answer(q, list(reversed(target)))
+    assert backwards["score"] == 0.0
+    swapped = [target[1], target[0], *target[2:]]
+    near = check_answer(q, swapped)
+    assert near["correct"] is False
+    n = len(target)
+    assert near["score"] == pytest.approx(1 - 1 / (n * (n - 1) / 2), abs=1e-4)
+    assert [f["position"] for f in near["feedback"]] == list(range(1, n + 1))
+    assert near["feedback"][0]["correct"] is False
+    assert near["feedback"][2]["correct"] is True
+
+
+def test_short_answer(bank):
+    q = bank.get("L01-09")
+    result = check_answer(q, "  I would cite 15 September 1963 because of turn 13.  ")
+    assert result["correct"] is None
+    assert result["score"] is None
+    assert result["response"] == "I would cite 15 September 1963 because of turn 13."
+    assert result["model_answer"] == q["model_answer"]
+    assert result["rubric"][0]["points"] >= 1
+
+
+@pytest.mark.parametrize(
+    "text", ["<script>alert(1)</script>", "[", "(((", "김일성", "刘少奇", "x" * 5_000, "a\nb\n\nc"]
+)
+def test_short_answer_hostile_but_acceptable(bank, text):
+    result = check_answer(bank.get("L01-09"), text)
+    assert result["response"] == text.strip()
+
+
+@pytest.mark.parametrize(
+    ("qid", "response", "needle"),
+    [
+        ("L01-09", "", "empty"),
+        ("L01-09", "   \n\t ", "empty"),
+        ("L01-09", "x" * (MAX_ANSWER_CHARS + 1), "limit"),
+        ("L01-09", 42, "text"),
+        ("L01-01", None, "Choose an option"),
+        ("L01-01", "", "Choose an option"),
+        ("L01-01", ["a", "b"], "exactly one"),
+        ("L01-01", "z", "not one of"),
+        ("L01-01", "<script>", "not one of"),
+        ("L01-01", {"a": 1}, "Cannot read"),
+        ("L01-01", 3.5, "Cannot read"),
+        ("L01-03", ["a", "a"], "twice"),
+        ("L01-03", ["a", "[", "((("], "not one of"),
+        ("L02-01", ["t999"], "not one of"),
+        ("L03-01", ["yalu"], "every item"),
+        (
+            "L03-01",
+            [
+                "yalu",
+                "yalu",
+                "withdraw",
+                "niigata",
+                "stalin_body",
+                "june_letter",
+                "open_letter",
+                "ltbt",
+            ],
+            "every item",
+        ),
+    ],
+)
+def test_unusable_responses_are_explained(bank, qid, response, needle):
+    with pytest.raises(AnswerError, match=needle):
+        check_answer(bank.get(qid), response)
+
+
+def test_normalize_orders_choices_as_in_the_question(bank):
+    assert normalize_response(bank.get("L01-03"), ["c", "a"]) == ["a", "c"]
+
+
+def test_describe_response(bank):
+    assert describe_response(bank.get("L01-01"), "b").startswith("Turns 11 and 13")
+    ev = describe_response(bank.get("L05-02"), ["t24"])
+    assert ev.startswith("Turn 24: the main thing")
+    order = describe_response(bank.get("L05-04"), bank.get("L05-04")["correct_order"])
+    assert order.startswith("1. We recently published")
+    assert describe_response(bank.get("L01-09"), "<b>") == "<b>"
+    assert describe_response(bank.get("L01-01"), "zz") == "zz"
