@@ -1,0 +1,92 @@
+"""Every lesson, opened in JupyterLab in a real Chromium, runs all its cells without a visible error.
+
+The harness proves itself first: a notebook that raises must be reported, and the kernel must be
+the project's own Python.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.browser.conftest import ROOT, screenshot
+from tests.browser.jlab import (
+    collect_problems,
+    describe,
+    open_notebook,
+    rendered_widgets,
+    run_all,
+    run_notebook,
+)
+
+pytestmark = pytest.mark.browser
+
+LESSONS = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _write_notebook(folder: Path, name: str, *sources: str) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nbformat.write(nb, folder / name)
+    return f"{folder.name}/{name}"
+
+
+def test_lessons_exist():
+    assert "00_start_here.ipynb" in LESSONS
+
+
+def test_harness_reports_an_error_and_uses_the_venv_kernel(lab, page):
+    """A cell that raises is caught; the kernel `python3` resolves to this environment's Python."""
+    path = _write_notebook(
+        lab.root / "harness",
+        "broken.ipynb",
+        "import sys\nprint(sys.executable)",
+        "raise ValueError('deliberate failure for the harness self-test')",
+    )
+    report = run_notebook(page, lab, path)
+    assert any("deliberate failure" in p for p in report.problems), describe(report)
+    printed = "".join(
+        "".join(o.get("text", "")) for o in report.cells[0]["outputs"] if o.get("name") == "stdout"
+    ).strip()
+    assert Path(printed).parent == Path(sys.executable).parent, printed
+
+
+def test_harness_sees_a_broken_widget(lab, page):
+    """A widget model class that the front end cannot load shows "Error displaying widget"."""
+    path = _write_notebook(
+        lab.root / "harness",
+        "broken_widget.ipynb",
+        "import ipywidgets as w\n"
+        "from traitlets import Unicode\n"
+        "class Bad(w.DOMWidget):\n"
+        "    _view_module = Unicode('no-such-module').tag(sync=True)\n"
+        "    _model_module = Unicode('no-such-module').tag(sync=True)\n"
+        "    _view_name = Unicode('NoView').tag(sync=True)\n"
+        "    _model_name = Unicode('NoModel').tag(sync=True)\n"
+        "Bad()",
+    )
+    report = run_notebook(page, lab, path)
+    assert report.problems, "a widget that cannot render must be reported"
+    assert all(p.startswith("widget:") for p in report.problems), describe(report)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_runs_in_jupyterlab(lab, page, lesson):
+    open_notebook(page, lab, f"lessons/{lesson}")
+    run_all(page)
+    report = collect_problems(page)
+    screenshot(page, f"lab-{Path(lesson).stem}")
+    assert not report.problems, describe(report)
+    assert not [e for e in page.console_errors if "Error displaying widget" in e]
+    # Every lesson shows at least one widget, and each one rendered.
+    assert report.widget_count() >= 1, f"{lesson}: no widget output"
+    rendered = rendered_widgets(page)
+    assert rendered >= report.widget_count(), (rendered, report.widget_count())
