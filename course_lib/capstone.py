@@ -4,7 +4,7 @@ Pure functions build and check everything (:func:`make_evidence`, :func:`check_e
 :func:`to_markdown`, :func:`to_html`); only :func:`write_atomic`, :func:`export`,
 :func:`save_draft` and :func:`load_draft` touch the disk. Files go to the learner's answers
 folder (:func:`answers_dir`): ``$PYONGYANG1963_ANSWERS`` if set, else
-``~/pyongyang1963-answers``.
+``~/.pyongyang1963/answers``, where the guided questions save theirs.
 
 Quotations are written the course's way: ``“exact words” (Minutes, turn N)``; a quotation must
 appear word for word in that turn, brackets included (runs of whitespace may differ).
@@ -458,7 +458,7 @@ def state_from_dict(data: object, turns: pd.DataFrame | None = None) -> Capstone
 
 
 def answers_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The learner's answers folder.
+    """The learner's answers folder (the same as the guided questions').
 
     Parameters
     ----------
@@ -468,11 +468,12 @@ def answers_dir(env: Mapping[str, str] | None = None) -> Path:
     Returns
     -------
     Path
-        ``$PYONGYANG1963_ANSWERS`` if set and not blank, else ``~/pyongyang1963-answers``.
+        ``$PYONGYANG1963_ANSWERS`` if set and not blank, else ``~/.pyongyang1963/answers``
+        (see :func:`course_lib.store.default_folder`).
     """
-    env = os.environ if env is None else env
-    value = (env.get(ANSWERS_ENV) or "").strip()
-    return Path(value).expanduser() if value else Path.home() / "pyongyang1963-answers"
+    from course_lib.store import default_folder
+
+    return default_folder(env)
 
 
 def write_atomic(path: str | Path, text: str) -> Path:

@@ -113,8 +113,9 @@ def test_markdown_and_html(turns):
 
 def test_answers_dir_respects_env(tmp_path):
     assert cap.answers_dir({"PYONGYANG1963_ANSWERS": str(tmp_path)}) == tmp_path
-    assert cap.answers_dir({"PYONGYANG1963_ANSWERS": "  "}).name == "pyongyang1963-answers"
-    assert cap.answers_dir({}) == Path.home() / "pyongyang1963-answers"
+    home_default = Path.home() / ".pyongyang1963" / "answers"
+    assert cap.answers_dir({"PYONGYANG1963_ANSWERS": "  "}) == home_default
+    assert cap.answers_dir({}) == home_default
 
 
 def test_export_writes_atomically(turns, answers):
@@ -249,3 +250,11 @@ def test_widget_reports_unwritable_folder(turns, tmp_path):
     assert "Could not save your draft" in c["export_status"].value
     c["export"].click()
     assert "Not saved" in c["export_status"].value
+
+
+def test_widget_warns_on_binder(turns, monkeypatch):
+    monkeypatch.delenv("BINDER_LAUNCH_HOST", raising=False)
+    monkeypatch.delenv("BINDER_SERVICE_HOST", raising=False)
+    assert "On Binder" not in capstone(turns).controls["binder_note"].value
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
+    assert "On Binder" in capstone(turns).controls["binder_note"].value

@@ -148,6 +148,14 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
     export_button = w.Button(description="Save my essay", icon="save", tooltip="Export")
     export_status = w.HTML(_status_html(""))
     download = w.HTML()
+    from course_lib.store import on_binder
+
+    binder_note = w.HTML(
+        "<p><strong>On Binder, this session and every file in it are deleted after a short "
+        "idle time.</strong> After saving, use the download link to keep your essay.</p>"
+        if on_binder()
+        else f"<p>Your draft is saved as you work, in <code>{esc(where)}</code>.</p>"
+    )
 
     def save() -> None:
         try:
@@ -258,6 +266,7 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
             *rubric.values(),
             score,
             w.HTML("<h4>4. Save and hand in</h4>"),
+            binder_note,
             name,
             w.HBox([fmt, export_button]),
             export_status,
@@ -285,6 +294,7 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
         "export": export_button,
         "export_status": export_status,
         "download": download,
+        "binder_note": binder_note,
     }
     box.state = state  # type: ignore[attr-defined]
     return box
