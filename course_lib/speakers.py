@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import pandas as pd
 
 from course_lib.source import insertion_spans
 from course_lib.text import (
     STOP_WORDS,
+    _spoken,
     count_words,
     kwic,
     parse_query,
@@ -37,6 +39,7 @@ __all__ = [
     "DEFAULT_PRIOR_STRENGTH",
     "conversation_flow",
     "distinctive_words",
+    "frequency_from_hits",
     "log_odds",
     "speaker_order",
     "speaker_summary",
@@ -44,6 +47,7 @@ __all__ = [
     "theme_firsts",
     "theme_shares",
     "word_counts",
+    "words_per_speaker",
 ]
 
 #: Total weight (pseudo-words) of the informative Dirichlet prior in :func:`log_odds`.
@@ -71,7 +75,11 @@ def _texts(turns: pd.DataFrame, include_insertions: bool) -> pd.Series:
     texts = turns["text"].map(lambda t: t if isinstance(t, str) else "")
     if include_insertions:
         return texts
-    return texts.map(strip_insertions)
+    return texts.map(_spoken)
+
+
+# Memoised by text (the same 54 turns are counted again on every widget update); pure.
+_count = lru_cache(maxsize=2048)(count_words)
 
 
 def speaker_summary(turns: pd.DataFrame, include_insertions: bool = True) -> pd.DataFrame:
@@ -186,22 +194,64 @@ def term_frequency(
     require_columns(turns, ("turn", "speaker", "text"))
     terms = parse_query(term) if isinstance(term, str) else term
     hits = kwic(turns, terms, width=0, include_insertions=include_insertions)
+    return frequency_from_hits(hits, words_per_speaker(turns, include_insertions))
+
+
+def words_per_speaker(turns: pd.DataFrame, include_insertions: bool = True) -> dict[str, int]:
+    """Total words per speaker, in speaking order.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        With columns ``turn``, ``speaker`` and ``text``.
+    include_insertions : bool, default True
+
+    Returns
+    -------
+    dict
+        Speaker to word count.
+    """
+    require_columns(turns, ("turn", "speaker", "text"))
+    totals: dict[str, int] = dict.fromkeys(speaker_order(turns) if not turns.empty else [], 0)
     texts = _texts(turns, include_insertions)
-    words = pd.Series(texts.map(count_words).to_numpy(), index=turns["speaker"].astype(str))
-    rows = []
-    for speaker in speaker_order(turns) if not turns.empty else []:
-        mine = hits[hits["speaker"] == speaker]
-        n_words = int(words[words.index == speaker].sum())
-        rows.append(
-            {
-                "speaker": speaker,
-                "hits": len(mine),
-                "words": n_words,
-                "per_1000_words": len(mine) * 1000 / n_words if n_words else 0.0,
-                "turns_with_hits": int(mine["turn"].nunique()),
-            }
-        )
+    for speaker, text in zip(turns["speaker"].astype(str), texts, strict=True):
+        if speaker in totals:
+            totals[speaker] += _count(text)
+    return totals
+
+
+def frequency_from_hits(hits: pd.DataFrame, words: Mapping[str, int]) -> pd.DataFrame:
+    """Per-speaker counts and rates from keyword-in-context hits.
+
+    Parameters
+    ----------
+    hits : DataFrame
+        From :func:`course_lib.text.kwic` (columns ``speaker`` and ``turn`` at least).
+    words : mapping
+        Speaker to the number of words searched (the denominator), in display order.
+
+    Returns
+    -------
+    DataFrame
+        One row per speaker in ``words`` (index ``speaker``): ``hits``, ``words``,
+        ``per_1000_words``, ``turns_with_hits``.
+    """
     columns = ["hits", "words", "per_1000_words", "turns_with_hits"]
+    n_hits: Counter[str] = Counter()
+    turns_hit: dict[str, set[int]] = {}
+    for speaker, turn in zip(hits["speaker"], hits["turn"], strict=True):
+        n_hits[str(speaker)] += 1
+        turns_hit.setdefault(str(speaker), set()).add(int(turn))
+    rows = [
+        {
+            "speaker": speaker,
+            "hits": n_hits[speaker],
+            "words": int(n),
+            "per_1000_words": n_hits[speaker] * 1000 / n if n else 0.0,
+            "turns_with_hits": len(turns_hit.get(speaker, ())),
+        }
+        for speaker, n in words.items()
+    ]
     if not rows:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="speaker"))
     return pd.DataFrame(rows).set_index("speaker")[columns]

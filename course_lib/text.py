@@ -118,6 +118,17 @@ STOP_WORDS: frozenset[str] = frozenset(_STOP_WORDS_TEXT.split())
 #: The columns :func:`kwic` returns, in order.
 KWIC_COLUMNS = ["turn", "speaker", "left", "match", "right", "inside_insertion", "start", "end"]
 
+_KWIC_DTYPES = {
+    "turn": "int64",
+    "speaker": "string",
+    "left": "string",
+    "match": "string",
+    "right": "string",
+    "inside_insertion": "bool",
+    "start": "int64",
+    "end": "int64",
+}
+
 _WORD_CHAR = re.compile(r"[^\W_]")
 # Han characters and kana: written without spaces between words, so no boundary applies.
 _NO_SPACE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -197,6 +208,17 @@ def strip_insertions(text: str) -> str:
     out = re.sub(r"[ \t]{2,}", " ", out)
     out = re.sub(r" +([,.;:!?])", r"\1", out)
     return out.strip()
+
+
+# Memoised by text: widgets search the same 54 turns over and over. Both functions are pure.
+@lru_cache(maxsize=1024)
+def _spoken(text: str) -> str:
+    return strip_insertions(text)
+
+
+@lru_cache(maxsize=1024)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(insertion_spans(text))
 
 
 def inside_insertion(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
@@ -386,40 +408,32 @@ def kwic(
         width = max(0, min(500, int(width)))
     except (TypeError, ValueError):
         width = 60
-    rows: list[dict[str, object]] = []
+    cols: dict[str, list[object]] = {c: [] for c in KWIC_COLUMNS}
     if pattern is not None:
         for turn, speaker, raw in zip(turns["turn"], turns["speaker"], turns["text"], strict=True):
             if not isinstance(raw, str):
                 continue
-            text = raw if include_insertions else strip_insertions(raw)
-            spans = insertion_spans(text) if include_insertions else []
+            text = raw if include_insertions else _spoken(raw)
+            spans: tuple[tuple[int, int], ...] | None = None
             for m in pattern.finditer(text):
+                if spans is None:
+                    spans = _spans(text) if include_insertions else ()
                 start, end = m.span()
                 left, match, right = _context(text, start, end, width)
-                rows.append(
-                    {
-                        "turn": int(turn),
-                        "speaker": str(speaker),
-                        "left": left,
-                        "match": match,
-                        "right": right,
-                        "inside_insertion": inside_insertion(start, end, spans),
-                        "start": start,
-                        "end": end,
-                    }
-                )
-    frame = pd.DataFrame(rows, columns=KWIC_COLUMNS)
-    return frame.astype(
-        {
-            "turn": "int64",
-            "speaker": "string",
-            "left": "string",
-            "match": "string",
-            "right": "string",
-            "inside_insertion": "bool",
-            "start": "int64",
-            "end": "int64",
-        }
+                for key, value in (
+                    ("turn", int(turn)),
+                    ("speaker", str(speaker)),
+                    ("left", left),
+                    ("match", match),
+                    ("right", right),
+                    ("inside_insertion", inside_insertion(start, end, spans)),
+                    ("start", start),
+                    ("end", end),
+                ):
+                    cols[key].append(value)
+    return pd.DataFrame(
+        {c: pd.array(cols[c], dtype=_KWIC_DTYPES[c]) for c in KWIC_COLUMNS},
+        columns=KWIC_COLUMNS,
     )
 
 

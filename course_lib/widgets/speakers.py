@@ -154,10 +154,12 @@ def terms_html(
         )
     searched = " | ".join(terms)
     parts = [f'<p role="status">Searching for: <strong>{esc(searched)}</strong></p>']
+    by_speaker: dict[str, list[dict[str, Any]]] = {}
+    for r in hits.to_dict("records"):
+        by_speaker.setdefault(str(r["speaker"]), []).append(r)
     sections = []
-    for speaker in frequency.index:
-        row = frequency.loc[speaker]
-        mine = hits[hits["speaker"] == speaker]
+    for speaker, row in zip(frequency.index, frequency.to_dict("records"), strict=True):
+        mine = by_speaker.get(str(speaker), [])
         counts = html_table(
             ["Hits", "Words", "Per 1,000 words", "Turns with a hit"],
             [
@@ -171,24 +173,25 @@ def terms_html(
             caption="Counts",
         )
         lines = []
-        for r in mine.head(max_lines).itertuples(index=False):
+        for r in mine[:max_lines]:
             flag = (
                 ' <span class="p63-ins">(inside a translators\' insertion)</span>'
-                if r.inside_insertion
+                if r["inside_insertion"]
                 else ""
             )
             lines.append(
-                f"<li>Turn {int(r.turn)}: …{esc(r.left)}<mark>{esc(r.match)}</mark>"
-                f"{esc(r.right)}…{flag}</li>"
+                f"<li>Turn {int(r['turn'])}: …{esc(r['left'])}<mark>{esc(r['match'])}</mark>"
+                f"{esc(r['right'])}…{flag}</li>"
             )
         more = len(mine) - max_lines
         if more > 0:
             lines.append(f"<li>… and {more} more</li>")
         if not lines:
             lines.append("<li>No hits.</li>")
+        label = _speaker_label(str(speaker))
         sections.append(
-            f'<section aria-label="{esc(_speaker_label(str(speaker)))}">'
-            f"<h4>{_swatch(str(speaker))}{esc(_speaker_label(str(speaker)))}</h4>"
+            f'<section aria-label="{esc(label)}">'
+            f"<h4>{_swatch(str(speaker))}{esc(label)}</h4>"
             f'{counts}<ul class="p63-kwic">{"".join(lines)}</ul></section>'
         )
     parts.append(f'<div class="p63-side">{"".join(sections)}</div>')
@@ -580,9 +583,9 @@ def speaker_comparison(
     def show_terms(*_: Any) -> None:
         inc = bool(text_mode.value)
         terms = parse_query(clean_input(term_box.value))
-        freq = sp.term_frequency(turns, terms, include_insertions=inc)
+        words = cached(("words", inc), lambda: sp.words_per_speaker(turns, inc))
         hits = kwic(turns, terms, width=50, include_insertions=inc)
-        terms_view.value = terms_html(freq, hits, terms)
+        terms_view.value = terms_html(sp.frequency_from_hits(hits, words), hits, terms)
 
     def show_distinctive(*_: Any) -> None:
         inc, stops = bool(text_mode.value), bool(stop_box.value)

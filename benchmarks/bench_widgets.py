@@ -1,0 +1,279 @@
+"""Ratio benchmark: p95 latency of each widget update, next to a no-op ipywidgets update.
+
+Every number comes from one run in one process, so the ratio to the no-op update says how much
+work an update adds on this machine; the absolute p95 is checked against the design's bar of
+20 ms. Run it::
+
+    .venv/bin/python -m benchmarks.bench_widgets            # all registered updates
+    .venv/bin/python -m benchmarks.bench_widgets -k speakers --repeat 300
+
+Other widgets join by registering a *setup* function: it builds the widget once and returns a
+zero-argument callable that performs ONE update (it should change a control's value to a new
+value each call, e.g. by alternating, so that observers really fire)::
+
+    from benchmarks.bench_widgets import register
+
+    @register("reader.search")
+    def _reader_search():
+        box = reader()
+        values = itertools.cycle(["Stalin", "Khrushchev"])
+        return lambda: setattr(box.controls["search"], "value", next(values))
+
+The registry (:data:`UPDATES`) maps a name to its setup; :func:`run` measures the chosen ones
+and :func:`markdown` prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+#: Target for every widget update at p95, in milliseconds (DESIGN.md, quality bars).
+TARGET_MS = 20.0
+
+Update = Callable[[], None]
+Setup = Callable[[], Update]
+
+#: Registered updates: name -> setup (builds the widget, returns one-update callable).
+UPDATES: dict[str, Setup] = {}
+
+
+def register(name: str) -> Callable[[Setup], Setup]:
+    """Register a setup function under ``name`` (decorator).
+
+    Parameters
+    ----------
+    name : str
+        Shown in the table; use ``"<widget>.<control>"``.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the setup unchanged.
+    """
+
+    def deco(setup: Setup) -> Setup:
+        UPDATES[name] = setup
+        return setup
+
+    return deco
+
+
+def _cycle_setter(control: Any, values: Iterable[Any]) -> Update:
+    cycle = itertools.cycle(list(values))
+
+    def update() -> None:
+        control.value = next(cycle)
+
+    return update
+
+
+def noop_update() -> Update:
+    """The baseline: set an ipywidgets value that nothing observes."""
+    import ipywidgets as w
+
+    return _cycle_setter(w.IntText(value=0, description="n"), [1, 0])
+
+
+# --- the speaker comparison (issue 3) ------------------------------------------------------------
+
+
+def _speakers() -> Any:
+    from course_lib.widgets import speaker_comparison
+
+    return speaker_comparison()
+
+
+@register("speakers.term")
+def _speakers_term() -> Update:
+    box = _speakers()
+    return _cycle_setter(box.controls["term"], ["Stalin | Lenin", "Korea", "war", "Khrushchev"])
+
+
+@register("speakers.preset")
+def _speakers_preset() -> Update:
+    box = _speakers()
+    return _cycle_setter(box.controls["preset"], ["Soviet party", "Volunteer Army", "debts"])
+
+
+@register("speakers.insertions_toggle")
+def _speakers_toggle() -> Update:
+    box = _speakers()
+    return _cycle_setter(box.controls["text"], [False, True])
+
+
+@register("speakers.top_n")
+def _speakers_top_n() -> Update:
+    box = _speakers()
+    return _cycle_setter(box.controls["top_n"], [5, 20, 30, 10])
+
+
+@register("speakers.stop_words")
+def _speakers_stop_words() -> Update:
+    box = _speakers()
+    return _cycle_setter(box.controls["stop_words"], [False, True])
+
+
+@register("speakers.measure")
+def _speakers_measure() -> Update:
+    box = _speakers()
+    return _cycle_setter(box.controls["measure"], ["share_words", "share_turns"])
+
+
+@register("speakers.highlight")
+def _speakers_highlight() -> Update:
+    box = _speakers()
+    return _cycle_setter(box.controls["highlight"], ["stalin", "war_memory", "debts_aid", ""])
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+
+def measure(update: Update, repeat: int = 200, warmup: int = 5) -> list[float]:
+    """Time ``repeat`` calls of ``update`` (after ``warmup`` untimed calls), in seconds.
+
+    Parameters
+    ----------
+    update : callable
+    repeat : int
+    warmup : int
+
+    Returns
+    -------
+    list of float
+    """
+    for _ in range(warmup):
+        update()
+    samples = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            update()
+            samples.append(time.perf_counter() - start)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    """The 95th percentile (inclusive method) of the samples.
+
+    Parameters
+    ----------
+    samples : list of float
+
+    Returns
+    -------
+    float
+    """
+    if len(samples) < 2:
+        return samples[0] if samples else float("nan")
+    return statistics.quantiles(samples, n=20, method="inclusive")[-1]
+
+
+def run(names: Iterable[str] | None = None, repeat: int = 200) -> list[dict[str, Any]]:
+    """Measure the no-op baseline and the chosen updates in this process.
+
+    Parameters
+    ----------
+    names : iterable of str, optional
+        Registered names (default: all).
+    repeat : int
+        Timed updates per name.
+
+    Returns
+    -------
+    list of dict
+        One per update: ``name``, ``p95_ms``, ``max_ms``, ``first_ms`` (the first, cold
+        update), ``noop_p95_ms``, ``ratio``, ``ok`` (p95 within :data:`TARGET_MS`).
+    """
+    chosen = list(UPDATES) if names is None else list(names)
+    unknown = [n for n in chosen if n not in UPDATES]
+    if unknown:
+        raise KeyError(f"unknown update(s): {', '.join(unknown)}; known: {', '.join(UPDATES)}")
+    noop = p95(measure(noop_update(), repeat=max(repeat, 200))) * 1000
+    results = []
+    for name in chosen:
+        update = UPDATES[name]()
+        start = time.perf_counter()
+        update()
+        first = (time.perf_counter() - start) * 1000
+        samples = [s * 1000 for s in measure(update, repeat=repeat)]
+        value = p95(samples)
+        results.append(
+            {
+                "name": name,
+                "p95_ms": value,
+                "max_ms": max(samples),
+                "first_ms": first,
+                "noop_p95_ms": noop,
+                "ratio": value / noop if noop else float("inf"),
+                "ok": value <= TARGET_MS,
+            }
+        )
+    return results
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    """Format results as a markdown table.
+
+    Parameters
+    ----------
+    results : list of dict
+        From :func:`run`.
+
+    Returns
+    -------
+    str
+    """
+    lines = [
+        f"| update | p95 (ms) | max (ms) | first, cold (ms) | no-op p95 (ms) | ratio to no-op "
+        f"| p95 ≤ {TARGET_MS:g} ms |",
+        "|---|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['name']} | {r['p95_ms']:.2f} | {r['max_ms']:.2f} | {r['first_ms']:.2f} "
+            f"| {r['noop_p95_ms']:.3f} | {r['ratio']:.0f}x | {'yes' if r['ok'] else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print the table; exit 1 if any update misses the target.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+
+    Returns
+    -------
+    int
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-k", default="", help="only updates whose name contains this")
+    parser.add_argument("--repeat", type=int, default=200, help="timed updates per name")
+    args = parser.parse_args(argv)
+    names = [n for n in UPDATES if args.k in n]
+    if not names:
+        print(f"no registered update matches {args.k!r}", file=sys.stderr)
+        return 2
+    results = run(names, repeat=max(20, args.repeat))
+    print(markdown(results))
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
