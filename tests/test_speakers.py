@@ -318,3 +318,22 @@ def test_missing_text_counts_as_empty():
     frame.loc[0, "text"] = None
     s = speaker_summary(frame)
     assert s.loc["A", "words"] == 3
+
+
+# --- lesson 02 -----------------------------------------------------------------------------------
+
+
+def test_lesson_02_quotations_are_verbatim(root, turns):
+    import json
+
+    nb = json.loads((root / "lessons" / "02_who_speaks.ipynb").read_text(encoding="utf-8"))
+    body = " ".join(" ".join(t.split()) for t in turns["text"])
+    quotes = [
+        " ".join(q.split())
+        for cell in nb["cells"]
+        if cell["cell_type"] == "markdown"
+        for q in re.findall(r'"([^"]+)"', "".join(cell["source"]))
+    ]
+    assert len(quotes) >= 10
+    for quote in quotes:
+        assert quote in body, quote
