@@ -332,7 +332,7 @@ def test_lesson_02_quotations_are_verbatim(root, turns):
         " ".join(q.split())
         for cell in nb["cells"]
         if cell["cell_type"] == "markdown"
-        for q in re.findall(r'"([^"]+)"', "".join(cell["source"]))
+        for q in re.findall(r"\u201c([^\u201d]+)\u201d", "".join(cell["source"]))
     ]
     assert len(quotes) >= 10
     for quote in quotes:
