@@ -519,6 +519,8 @@ def speaker_comparison(
     turns, themes, codebook = _load(turns, themes, codebook)
     speakers = sp.speaker_order(turns) if not turns.empty else []
     labels = dict(zip(codebook["theme"].astype(str), codebook["label"].astype(str), strict=True))
+    # Everything but the term search depends only on a few switches, so results (frames and
+    # rendered HTML) are kept per setting: a bounded set (2 x 2 x 26 + 2 + 2 x 11 entries at most).
     cache: dict[tuple[Any, ...], Any] = {}
 
     def cached(key: tuple[Any, ...], make: Any) -> Any:
@@ -577,8 +579,9 @@ def speaker_comparison(
 
     def show_summary(*_: Any) -> None:
         inc = bool(text_mode.value)
-        summary = cached(("summary", inc), lambda: sp.speaker_summary(turns, inc))
-        summary_view.value = summary_html(summary)
+        summary_view.value = cached(
+            ("summary_html", inc), lambda: summary_html(sp.speaker_summary(turns, inc))
+        )
 
     def show_terms(*_: Any) -> None:
         inc = bool(text_mode.value)
@@ -595,17 +598,27 @@ def speaker_comparison(
             return sp.distinctive_words(turns, n=30, include_insertions=inc, stop_words=stop_words)
 
         top = cached(("distinctive", inc, stops), make)
-        distinctive_view.value = distinctive_html(top[top["rank"] <= int(top_n.value)], speakers)
+        n = int(top_n.value)
+        distinctive_view.value = cached(
+            ("distinctive_html", inc, stops, n),
+            lambda: distinctive_html(top[top["rank"] <= n], speakers),
+        )
 
     def show_themes(*_: Any) -> None:
         shares = cached(("shares",), lambda: sp.theme_shares(turns, themes, codebook))
         firsts = cached(("firsts",), lambda: sp.theme_firsts(turns, themes, codebook))
-        themes_view.value = themes_html(shares, firsts, speakers, str(measure.value))
+        what = str(measure.value)
+        themes_view.value = cached(
+            ("themes_html", what), lambda: themes_html(shares, firsts, speakers, what)
+        )
 
     def show_flow(*_: Any) -> None:
         inc = bool(text_mode.value)
         flow = cached(("flow", inc), lambda: sp.conversation_flow(turns, themes, inc))
-        flow_view.value = flow_html(flow, speakers, str(highlight.value or ""), labels)
+        chosen = str(highlight.value or "")
+        flow_view.value = cached(
+            ("flow_html", inc, chosen), lambda: flow_html(flow, speakers, chosen, labels)
+        )
 
     def apply_preset(change: dict[str, Any]) -> None:
         name = change.get("new") or ""
