@@ -20,7 +20,9 @@ value each call, e.g. by alternating, so that observers really fire)::
         return lambda: setattr(box.controls["search"], "value", next(values))
 
 The registry (:data:`UPDATES`) maps a name to its setup; :func:`run` measures the chosen ones
-and :func:`markdown` prints the table.
+and :func:`markdown` prints the table. Updates cycle through a few values, so a widget that keeps
+results per setting is mostly measured on cache hits; the "first, cold" column shows the one
+update that had to compute.
 """
 
 from __future__ import annotations
