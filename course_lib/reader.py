@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ __all__ = [
     "MODES",
     "VIEWS",
     "Query",
+    "ReaderData",
     "ReaderView",
     "citation",
     "clamp_turn",
@@ -42,6 +44,9 @@ __all__ = [
     "turn_html",
     "whole_html",
 ]
+
+T = TypeVar("T")
+_CACHE_LIMIT = 5000
 
 #: Longest search a learner may type; longer input is cut, and the reader says so.
 MAX_QUERY_CHARS = 200
@@ -64,6 +69,21 @@ _PAGE_BREAK = (
     '<span class="p63-pb" role="note" style="font-size:85%;color:#555;'
     'border:1px dashed #888;padding:0 0.3em;margin:0 0.2em">page break in the source</span>'
 )
+
+
+Rows = list[dict[str, object]]
+
+
+def _records(frame: pd.DataFrame | Rows | None) -> Rows:
+    """The rows of a table as dicts (much faster to loop over than ``iterrows``).
+
+    A list of dicts (already converted, see :class:`ReaderData`) is returned as it is.
+    """
+    if frame is None:
+        return []
+    if isinstance(frame, pd.DataFrame):
+        return frame.to_dict("records")
+    return frame
 
 
 def _esc(value: object) -> str:
@@ -216,7 +236,7 @@ def _spoken(text: str) -> str:
     return strip_insertions(text)
 
 
-def _text_for(row: pd.Series, mode: str) -> str:
+def _text_for(row: Mapping[str, object], mode: str) -> str:
     text = row.get("text")
     if not isinstance(text, str):
         return ""
@@ -289,12 +309,12 @@ def _speaker_heading(speaker: str, turn: int) -> str:
     )
 
 
-def turn_html(row: pd.Series, mode: str = "marked", terms: Sequence[str] = ()) -> str:
+def turn_html(row: Mapping[str, object], mode: str = "marked", terms: Sequence[str] = ()) -> str:
     """One turn as an HTML article: heading, text, and its citation.
 
     Parameters
     ----------
-    row : Series
+    row : Series or mapping
         A row of :func:`course_lib.load_turns` (``turn``, ``speaker``, ``text``, ``text_spoken``,
         ``page_break_at``).
     mode : {"marked", "hidden"}
@@ -324,7 +344,9 @@ def turn_html(row: pd.Series, mode: str = "marked", terms: Sequence[str] = ()) -
     )
 
 
-def search_turns(turns: pd.DataFrame, terms: Sequence[str], mode: str = "marked") -> pd.DataFrame:
+def search_turns(
+    turns: pd.DataFrame | Rows, terms: Sequence[str], mode: str = "marked"
+) -> pd.DataFrame:
     """Count the matches of a search in every turn.
 
     Parameters
@@ -343,7 +365,7 @@ def search_turns(turns: pd.DataFrame, terms: Sequence[str], mode: str = "marked"
     """
     rows = []
     if terms:
-        for _, row in turns.iterrows():
+        for row in _records(turns):
             n = len(find_term(_text_for(row, mode), tuple(terms)))
             if n:
                 rows.append(
@@ -408,7 +430,10 @@ def status_message(query: Query, results: pd.DataFrame) -> str:
 
 
 def whole_html(
-    turns: pd.DataFrame, mode: str = "marked", terms: Sequence[str] = (), only_matches: bool = True
+    turns: pd.DataFrame | Rows,
+    mode: str = "marked",
+    terms: Sequence[str] = (),
+    only_matches: bool = True,
 ) -> str:
     """The conversation as one HTML page, one article per turn.
 
@@ -425,13 +450,12 @@ def whole_html(
     -------
     str
     """
+    rows = _records(turns)
     keep = None
     if terms and only_matches:
-        keep = set(search_turns(turns, terms, mode)["turn"])
+        keep = set(search_turns(rows, terms, mode)["turn"])
     parts = [
-        turn_html(row, mode, terms)
-        for _, row in turns.iterrows()
-        if keep is None or int(row["turn"]) in keep
+        turn_html(row, mode, terms) for row in rows if keep is None or int(row["turn"]) in keep
     ]
     if not parts:
         return "<p><em>No turn matches this search.</em></p>"
@@ -455,7 +479,9 @@ def _turn_numbers(value: object) -> set[int]:
 
 
 def explain_options(
-    row: pd.Series, people: pd.DataFrame | None, glossary: pd.DataFrame | None
+    row: Mapping[str, object],
+    people: pd.DataFrame | Rows | None,
+    glossary: pd.DataFrame | Rows | None,
 ) -> list[tuple[str, str]]:
     """The people and glossary terms named in one turn, for the "Explain" menu.
 
@@ -480,7 +506,7 @@ def explain_options(
     text = row.get("text") if isinstance(row.get("text"), str) else ""
     options: list[tuple[str, str]] = []
     if people is not None and len(people):
-        for _, p in people.iterrows():
+        for p in _records(people):  # type: ignore[arg-type]
             named = turn in _turn_numbers(p.get("mentioned_in_turns"))
             if named or p.get("name") == speaker_name:
                 label = str(p.get("name"))
@@ -488,7 +514,7 @@ def explain_options(
                     label += " (speaker)"
                 options.append((f"Person: {label}", f"person:{p.get('id')}"))
     if glossary is not None and len(glossary):
-        for _, g in glossary.iterrows():
+        for g in _records(glossary):
             term = g.get("term")
             if not isinstance(term, str) or not term.strip():
                 continue
@@ -587,8 +613,62 @@ class ReaderView:
     explain: list[tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class ReaderData:
+    """The tables the reader needs, converted once to lists of dicts for fast rendering.
+
+    Attributes
+    ----------
+    turns, people, glossary : list of dict
+    """
+
+    turns: Rows
+    people: Rows
+    glossary: Rows
+    cache: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
+
+    def cached(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """Return a cached result (rendered turns, explain menus), computing it once.
+
+        Parameters
+        ----------
+        key : tuple
+        make : callable
+            Computes the value when it is not cached.
+
+        Returns
+        -------
+        object
+        """
+        if key not in self.cache:
+            if len(self.cache) > _CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[key] = make()
+        return self.cache[key]  # type: ignore[return-value]
+
+    @classmethod
+    def from_frames(
+        cls,
+        turns: pd.DataFrame,
+        people: pd.DataFrame | None = None,
+        glossary: pd.DataFrame | None = None,
+    ) -> ReaderData:
+        """Convert the DataFrames once.
+
+        Parameters
+        ----------
+        turns : DataFrame
+        people, glossary : DataFrame, optional
+
+        Returns
+        -------
+        ReaderData
+        """
+        return cls(_records(turns), _records(people), _records(glossary))
+
+
 def render_view(
-    turns: pd.DataFrame,
+    turns: pd.DataFrame | ReaderData,
     turn: object = 1,
     view: str = "turn",
     mode: str = "marked",
@@ -600,8 +680,9 @@ def render_view(
 
     Parameters
     ----------
-    turns : DataFrame
-        As from :func:`course_lib.load_turns`.
+    turns : DataFrame or ReaderData
+        As from :func:`course_lib.load_turns`, or all three tables already converted (then
+        ``people`` and ``glossary`` are ignored).
     turn : object
         The requested turn (clamped to the table).
     view : {"turn", "whole"}
@@ -615,24 +696,42 @@ def render_view(
     -------
     ReaderView
     """
-    n = int(turns["turn"].max()) if len(turns) else 1
+    if isinstance(turns, ReaderData):
+        data = turns
+    else:
+        data = ReaderData.from_frames(turns, people, glossary)
+    numbers = [int(r["turn"]) for r in data.turns]  # type: ignore[call-overload]
+    n = max(numbers) if numbers else 1
     current = clamp_turn(turn, n)
     mode = mode if mode in MODES else "marked"
     view = view if view in VIEWS else "turn"
     q = prepare_query(query)
-    results = search_turns(turns, q.terms, mode)
-    row = turns[turns["turn"] == current].iloc[0]
+    results = data.cached(
+        ("search", mode, tuple(q.terms)), lambda: search_turns(data.turns, q.terms, mode)
+    )
+    row = next((r for r in data.turns if int(r["turn"]) == current), data.turns[0])  # type: ignore[call-overload]
+    terms = tuple(q.terms)
+
+    def one(r: Mapping[str, object]) -> str:
+        key = ("turn", int(r["turn"]), mode, terms)  # type: ignore[call-overload]
+        return data.cached(key, lambda: turn_html(r, mode, terms))
+
     if view == "whole":
-        body = whole_html(turns, mode, q.terms)
+        keep = set(results["turn"]) if terms else None
+        parts = [one(r) for r in data.turns if keep is None or int(r["turn"]) in keep]  # type: ignore[call-overload]
+        body = "".join(parts) or "<p><em>No turn matches this search.</em></p>"
         cite = "Minutes (cite each passage by its turn, as shown under it)"
     else:
-        body = turn_html(row, mode, q.terms)
+        body = one(row)
         cite = citation(current)
+    explain = data.cached(
+        ("explain", current), lambda: explain_options(row, data.people, data.glossary)
+    )
     return ReaderView(
         turn=current,
         text_html=body,
         status=status_message(q, results),
         citation=cite,
         match_turns=[int(t) for t in results["turn"]],
-        explain=explain_options(row, people, glossary),
+        explain=list(explain),
     )

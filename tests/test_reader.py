@@ -335,3 +335,17 @@ def test_builder_reachable_from_the_package(turns):
 
     assert callable(builder)
     assert builder(turns, start=5).controls["turn"].value == 5
+
+
+def test_cached_rendering_matches_fresh_rendering(turns, people, glossary):
+    data = rd.ReaderData.from_frames(turns, people, glossary)
+    for args in [
+        (22, "turn", "marked", "Stalin"),
+        (5, "whole", "hidden", "Korea"),
+        (1, "whole", "marked", ""),
+    ]:
+        fresh = rd.render_view(turns, *args, people=people, glossary=glossary)
+        rd.render_view(data, *args)
+        cached = rd.render_view(data, *args)
+        assert cached == fresh
+    assert data.cache

@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from course_lib.reader import explain_html, render_view
+from course_lib.reader import ReaderData, explain_html, render_view
 from course_lib.widgets._common import esc
 
 __all__ = ["reader"]
@@ -78,6 +78,7 @@ def reader(
     if glossary is None:
         glossary = _optional_table("load_glossary")
     n = int(turns["turn"].max())
+    data = ReaderData.from_frames(turns, people, glossary)
 
     previous = w.Button(description="Previous turn", icon="arrow-left", tooltip="Previous turn")
     following = w.Button(description="Next turn", icon="arrow-right", tooltip="Next turn")
@@ -128,13 +129,7 @@ def reader(
         busy["on"] = True
         try:
             result = render_view(
-                turns,
-                turn_box.value,
-                view_toggle.value,
-                mode_toggle.value,
-                search.value,
-                people,
-                glossary,
+                data, turn_box.value, view_toggle.value, mode_toggle.value, search.value
             )
             turn_box.value = result.turn
             text.value = result.text_html
