@@ -30,6 +30,7 @@ __all__ = [
     "DRAFT_NAME",
     "QUESTION",
     "RUBRIC",
+    "RUBRIC_TITLES",
     "WORD_RANGE",
     "CapstoneState",
     "Evidence",
@@ -91,6 +92,17 @@ RUBRIC: tuple[tuple[str, str], ...] = (
     ),
     ("exact", "Every quotation is word for word, the translators' brackets included."),
 )
+
+#: A short name for each rubric criterion (the checkbox's label; the full text sits beside it).
+RUBRIC_TITLES: dict[str, str] = {
+    "claim": "Claim",
+    "evidence": "Evidence",
+    "both_sides": "Both speakers",
+    "limits": "Limits",
+    "source": "The source",
+    "context": "Context",
+    "exact": "Exact quotations",
+}
 
 _CITE_RE = re.compile(r"\(\s*Minutes,\s*turn\s+(\d{1,3})\s*\)", re.IGNORECASE)
 # “quoted words” followed by (Minutes, turn N): the form the picker produces.

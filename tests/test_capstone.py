@@ -258,3 +258,7 @@ def test_widget_warns_on_binder(turns, monkeypatch):
     assert "On Binder" not in capstone(turns).controls["binder_note"].value
     monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
     assert "On Binder" in capstone(turns).controls["binder_note"].value
+
+
+def test_rubric_titles_cover_the_rubric():
+    assert set(cap.RUBRIC_TITLES) == {k for k, _ in cap.RUBRIC}

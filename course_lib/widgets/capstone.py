@@ -137,12 +137,16 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
     rubric = {
         key: w.Checkbox(
             value=bool(state.checks.get(key)),
-            description=text,
+            description=cap.RUBRIC_TITLES.get(key, key),
+            tooltip=text,
             indent=False,
-            layout={"width": "95%"},
+            layout={"width": "12em"},
         )
         for key, text in cap.RUBRIC
     }
+    rubric_rows = [
+        w.HBox([rubric[key], w.HTML(f"<span>{esc(text)}</span>")]) for key, text in cap.RUBRIC
+    ]
     score = w.HTML()
     fmt = w.Dropdown(options=[("HTML page", "html"), ("Markdown", "md")], description="Format")
     export_button = w.Button(description="Save my essay", icon="save", tooltip="Export")
@@ -263,7 +267,7 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
             essay,
             check,
             w.HTML("<h4>3. Assess your essay against the rubric</h4>"),
-            *rubric.values(),
+            *rubric_rows,
             score,
             w.HTML("<h4>4. Save and hand in</h4>"),
             binder_note,
