@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from tests.browser.conftest import ROOT, screenshot
+from tests.browser.interact import ACTIONS
 from tests.browser.jlab import (
     collect_problems,
     describe,
@@ -90,3 +91,20 @@ def test_lesson_runs_in_jupyterlab(lab, page, lesson):
     assert report.widget_count() >= 1, f"{lesson}: no widget output"
     rendered = rendered_widgets(page)
     assert rendered >= report.widget_count(), (rendered, report.widget_count())
+
+
+@pytest.mark.parametrize(
+    ("view", "action"),
+    [(v, a) for v, actions in ACTIONS.items() for a in actions],
+    ids=lambda x: x if isinstance(x, str) else x[0].replace(" ", "-"),
+)
+def test_operate_widget_in_jupyterlab(lab, page, view, action):
+    """Each widget, run in JupyterLab, changes its view when a person operates one control."""
+    name, operate = action
+    report = run_notebook(page, lab, f"explorer/{view}.ipynb")
+    assert not report.problems, describe(report)
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+    before, after = operate(notebook)
+    screenshot(page, f"lab-{view}-{name.replace(' ', '-')}")
+    assert before != after
+    assert not collect_problems(page).problems
