@@ -291,8 +291,11 @@ def test_widget_search_and_go_to_match(widget):
 
 def test_widget_whole_view_filters_by_search(widget):
     c = widget.controls
+    assert c["citation"].layout.display == "none"  # the turn shows its own citation
     c["view"].value = "whole"
+    assert c["citation"].layout.display is None
     assert c["text"].value.count("<article") == 54
+    assert c["text"].value.count("Cite as: <cite>Minutes, turn ") == 54
     c["search"].value = "Stalin"
     assert c["text"].value.count("<article") == 7
     c["search"].value = ""

@@ -93,12 +93,14 @@ def reader(
         options=[("One turn", "turn"), ("Whole conversation", "whole")],
         value=view if view in ("turn", "whole") else "turn",
         description="Show",
+        style={"button_width": "auto"},
     )
     mode_toggle = w.ToggleButtons(
         options=[("Marked", "marked"), ("Hidden", "hidden")],
         value=mode if mode in ("marked", "hidden") else "marked",
         description="Insertions",
         tooltip="The translators' [insertions]: kept and marked, or hidden",
+        style={"button_width": "auto"},
     )
     search = w.Text(
         value=query if isinstance(query, str) else "",
@@ -108,7 +110,12 @@ def reader(
         layout={"width": "420px"},
     )
     status = w.HTML(_status_html(""))
-    matches = w.Dropdown(options=[_NO_MATCH], value=0, description="Go to match")
+    matches = w.Dropdown(
+        options=[_NO_MATCH],
+        value=0,
+        description="Go to match",
+        style={"description_width": "initial"},
+    )
     citation = w.HTML()
     text = w.HTML()
     explain = w.Dropdown(options=[_NO_EXPLAIN], value="", description="Explain")
@@ -135,6 +142,8 @@ def reader(
             text.value = result.text_html
             status.value = _status_html(result.status)
             citation.value = f"<p><strong>Cite as:</strong> <cite>{esc(result.citation)}</cite></p>"
+            # one turn already shows its citation under the text; the whole view needs the note
+            citation.layout.display = None if view_toggle.value == "whole" else "none"
             match_options = [_NO_MATCH] + [(f"Turn {t}", t) for t in result.match_turns]
             matches.options = match_options
             matches.value = 0
