@@ -113,16 +113,29 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
         placeholder="optional: paste a shorter span of this turn, word for word",
         layout={"width": "95%"},
     )
-    add = w.Button(description="Add to evidence", icon="plus", tooltip="Add this quotation")
-    remove = w.Button(description="Remove last", icon="minus", tooltip="Remove the last item")
+    add = w.Button(
+        description="Add to evidence",
+        icon="plus",
+        tooltip="Add this quotation",
+        layout={"width": "auto"},
+    )
+    remove = w.Button(
+        description="Remove last",
+        icon="minus",
+        tooltip="Remove the last item",
+        layout={"width": "auto"},
+    )
     insert = w.Button(
-        description="Insert last into essay", tooltip="Append the last quotation to the essay"
+        description="Insert last into essay",
+        tooltip="Append the last quotation to the essay",
+        layout={"width": "auto"},
     )
     picker_status = w.HTML(_status_html(""))
     evidence = w.HTML(_evidence_html(state.evidence))
     copy = w.Textarea(
         value=cap.evidence_lines(state.evidence),
         description="Copy from here",
+        style={"description_width": "initial"},
         layout={"width": "95%", "height": "6em"},
     )
     essay = w.Textarea(
