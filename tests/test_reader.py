@@ -352,3 +352,8 @@ def test_cached_rendering_matches_fresh_rendering(turns, people, glossary):
         cached = rd.render_view(data, *args)
         assert cached == fresh
     assert data.cache
+
+
+@pytest.mark.parametrize(("start", "expected"), [(0, 1), (999, 54), ("7", 7), ("x", 1), (None, 1)])
+def test_builder_clamps_the_start_turn(turns, start, expected):
+    assert reader(turns, start=start, query=None).controls["turn"].value == expected

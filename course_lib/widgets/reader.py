@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from course_lib.reader import ReaderData, explain_html, render_view
+from course_lib.reader import ReaderData, clamp_turn, explain_html, render_view
 from course_lib.widgets._common import esc
 
 __all__ = ["reader"]
@@ -83,7 +83,7 @@ def reader(
     previous = w.Button(description="Previous turn", icon="arrow-left", tooltip="Previous turn")
     following = w.Button(description="Next turn", icon="arrow-right", tooltip="Next turn")
     turn_box = w.BoundedIntText(
-        value=max(1, min(n, int(start))),
+        value=clamp_turn(start, n),
         min=1,
         max=n,
         description="Turn",
