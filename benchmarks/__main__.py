@@ -1,0 +1,294 @@
+"""``make bench``: the four ratio benchmarks, written with the machine's details to RESULTS.md.
+
+1. every lesson executed end to end vs. as many kernels that only import pandas and ipywidgets
+   (target at most 1.3x) -- :mod:`benchmarks.bench_lessons`;
+2. ``import course_lib`` vs. ``import pandas, ipywidgets`` in fresh interpreters (at most 1.1x)
+   -- :mod:`benchmarks.bench_import`;
+3. p95 of every widget update (at most 20 ms), next to a no-op update -- :mod:`benchmarks.bench_widgets`,
+   whose registry this module extends with the reader, timeline, question and capstone widgets;
+4. installed size of the runtime environment vs. jupyterlab + ipywidgets + pandas alone --
+   :mod:`benchmarks.bench_size`.
+
+Each ratio is measured within one run, its two sides interleaved. Nothing here asserts: the
+numbers are reported, and a missed target is marked in the table. Usage::
+
+    .venv/bin/python -m benchmarks                 # everything, writes benchmarks/RESULTS.md
+    .venv/bin/python -m benchmarks --only import widgets --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+from benchmarks import bench_import, bench_lessons, bench_size, bench_widgets
+from benchmarks.bench_widgets import UPDATES, Update, register
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+PACKAGES = ["pandas", "numpy", "ipywidgets", "jupyterlab", "ipykernel", "nbclient", "pyongyang1963"]
+
+
+# --- more widget updates, by registration (names the speaker helper has not taken) ------------
+
+
+def _register(name: str):
+    def deco(setup):
+        if name not in UPDATES:
+            register(name)(setup)
+        return setup
+
+    return deco
+
+
+def _cycle(control: Any, values: list[Any]) -> Update:
+    values_cycle = itertools.cycle(values)
+
+    def update() -> None:
+        control.value = next(values_cycle)
+
+    return update
+
+
+def _reader(key: str, values: list[Any]) -> Update:
+    from course_lib.widgets import reader
+
+    return _cycle(reader().controls[key], values)
+
+
+@_register("reader.turn")
+def _reader_turn() -> Update:
+    return _reader("turn", [5, 22, 33, 54, 1])
+
+
+@_register("reader.search")
+def _reader_search() -> Update:
+    return _reader("search", ["Stalin", "Khrushchev | revisionism", "Korea", ""])
+
+
+@_register("reader.insertions")
+def _reader_mode() -> Update:
+    return _reader("mode", ["hidden", "marked"])
+
+
+@_register("reader.whole_conversation")
+def _reader_view() -> Update:
+    return _reader("view", ["whole", "turn"])
+
+
+def _timeline(key: str) -> Any:
+    from course_lib.widgets import timeline
+
+    return timeline().parts[key]
+
+
+@_register("timeline.years")
+def _timeline_years() -> Update:
+    return _cycle(_timeline("years"), [(1955, 1965), (1960, 1963), (1950, 1969)])
+
+
+@_register("timeline.hindsight")
+def _timeline_hindsight() -> Update:
+    return _cycle(_timeline("hindsight"), [True, False])
+
+
+@_register("timeline.event")
+def _timeline_event() -> Update:
+    pick = _timeline("event")
+    values = [*[v for _, v in pick.options if v is not None][:5], None]
+    return _cycle(pick, values)
+
+
+@_register("timeline.turn")
+def _timeline_turn() -> Update:
+    return _cycle(_timeline("turn"), [11, 13, 22, None])
+
+
+@_register("timeline.term")
+def _timeline_term() -> Update:
+    return _cycle(_timeline("term"), ["revisionism", "Pravda", ""])
+
+
+@_register("questions.answer_check_retry")
+def _question_check() -> Update:
+    from course_lib.widgets import question_set
+
+    view = question_set(lesson=1).view
+    q = next(v for v in view.views if v.question["type"] == "single_choice")
+    options = [value for _label, value in q.control.options]
+    values = itertools.cycle(options)
+
+    def update() -> None:
+        q.control.value = next(values)
+        q.check_button.click()
+        q.retry_button.click()
+
+    return update
+
+
+@_register("capstone.turn")
+def _capstone_turn() -> Update:
+    from course_lib.widgets.capstone import capstone
+
+    return _cycle(capstone().controls["turn"], [11, 22, 33, 1])
+
+
+# --- machine details and the report ------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date (UTC)": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+        "commit": commit,
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu or platform.processor(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        **{name: version(name) for name in PACKAGES},
+    }
+
+
+def _ok(flag: bool) -> str:
+    return "met" if flag else "**missed**"
+
+
+def report(results: dict[str, Any], seconds: float) -> str:
+    info = machine()
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m benchmarks`); every ratio below was measured in one "
+        "run, its two sides interleaved on the same machine. Targets are from `DESIGN.md`.",
+        "",
+        "| machine | |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in info.items()],
+        f"| wall time of this run | {seconds:.0f} s |",
+        "",
+        "## Summary",
+        "",
+        "| benchmark | measured | target | |",
+        "|---|---:|---:|---|",
+    ]
+    if "lessons" in results:
+        r = results["lessons"]
+        out.append(
+            f"| all lessons end to end / import-only kernels | {r['ratio']:.2f}x | ≤ 1.3x | {_ok(r['ok'])} |"
+        )
+    if "import" in results:
+        r = results["import"]
+        out.append(
+            f"| `import course_lib` / `import pandas, ipywidgets` | {r['ratio']:.3f}x | ≤ 1.1x | {_ok(r['ok'])} |"
+        )
+    if "widgets" in results:
+        rows = results["widgets"]
+        worst = max(rows, key=lambda r: r["p95_ms"])
+        out.append(
+            f"| slowest widget update, p95 ({worst['name']}) | {worst['p95_ms']:.1f} ms | ≤ 20 ms "
+            f"| {_ok(all(r['ok'] for r in rows))} |"
+        )
+    if "size" in results:
+        r = results["size"]
+        out.append(f"| installed size, course / bare stack | {r['ratio']:.3f}x | (reported) | |")
+    if "lessons" in results:
+        r = results["lessons"]
+        out += [
+            "",
+            f"## 1. Lessons end to end ({r['rounds']} rounds, fresh kernel each run)",
+            "",
+            "Each lesson runs in a fresh kernel with nbclient (start, every cell, shutdown); the "
+            f"baseline is a fresh kernel running `{bench_lessons.BASELINE_SOURCE}`.",
+            "",
+            bench_lessons.markdown(r),
+        ]
+    if "import" in results:
+        r = results["import"]
+        out += [
+            "",
+            f"## 2. Import time ({r['repeat']} alternating pairs)",
+            "",
+            bench_import.markdown(r),
+        ]
+    if "widgets" in results:
+        out += [
+            "",
+            "## 3. Widget updates (p95 of 200 updates each, in-process)",
+            "",
+            bench_widgets.markdown(results["widgets"]),
+        ]
+    if "size" in results:
+        out += ["", "## 4. Installed size", "", bench_size.markdown(results["size"])]
+    if "notes" in results:
+        out += ["", "## Notes", "", results["notes"]]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Pyongyang 1963 ratio benchmarks")
+    parser.add_argument("--only", nargs="*", choices=["lessons", "import", "widgets", "size"])
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the lesson benchmark")
+    parser.add_argument("--repeat", type=int, default=30, help="pairs in the import benchmark")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
+    parser.add_argument("--notes", type=Path, help="a markdown file appended as 'Notes'")
+    args = parser.parse_args(argv)
+    chosen = args.only or ["lessons", "import", "widgets", "size"]
+    started = time.perf_counter()
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="p63-bench-answers-") as answers:
+        os.environ["PYONGYANG1963_ANSWERS"] = answers
+        if "import" in chosen:
+            print("benchmark: import ...", file=sys.stderr)
+            results["import"] = bench_import.run(repeat=args.repeat)
+        if "widgets" in chosen:
+            print("benchmark: widget updates ...", file=sys.stderr)
+            results["widgets"] = bench_widgets.run()
+        if "lessons" in chosen:
+            print("benchmark: lessons ...", file=sys.stderr)
+            results["lessons"] = bench_lessons.run(rounds=args.rounds)
+        if "size" in chosen:
+            print("benchmark: installed size ...", file=sys.stderr)
+            results["size"] = bench_size.run()
+    if args.notes:
+        results["notes"] = args.notes.read_text(encoding="utf-8").strip()
+    text = report(results, time.perf_counter() - started)
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
