@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from collections import Counter
 
 import jsonschema
@@ -59,6 +61,26 @@ def test_schema_is_valid_draft_2020_12():
 def test_bank_validates_against_its_schema(raw):
     errors = list(jsonschema.Draft202012Validator(load_schema()).iter_errors(raw))
     assert errors == []
+
+
+def test_shipped_bank_passes_the_full_validation_too(raw, root):
+    """load_bank skips re-validating the checksummed shipped bank; this proves it would pass."""
+    assert bank_from_data(raw, root / "data" / "questions.json", validate=True).ids
+
+
+def test_loading_the_shipped_bank_does_not_import_jsonschema():
+    code = "import sys, course_lib; course_lib.load_questions(); print('jsonschema' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_an_edited_copy_of_the_bank_is_validated(raw, tmp_path):
+    broken = copy.deepcopy(raw)
+    broken["questions"][0]["skill"] = "guessing"
+    path = tmp_path / "questions.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(DataError, match="does not match its schema"):
+        load_bank(path)
 
 
 def test_course_loader_returns_the_bank(bank):
