@@ -15,6 +15,7 @@ _BUILDERS = {
     "question": "course_lib.widgets.questions",
     "question_set": "course_lib.widgets.questions",
     "document_card": "course_lib.widgets.document",
+    "capstone": "course_lib.widgets.capstone",
 }
 
 __all__ = sorted(_BUILDERS)
