@@ -64,6 +64,10 @@ def question_answer(scope: Locator) -> tuple[str, str]:
     """Choose an option of the first multiple-choice question and check it; feedback appears."""
     question = scope.locator(".p63-q").filter(has=scope.page.get_by_role("radio")).first
     expect(question).to_be_visible(timeout=TIMEOUT)
+    retry = question.get_by_role("button", name="Try again")
+    if retry.is_enabled():  # answered in an earlier session: a person presses "Try again"
+        retry.click()
+        expect(question.get_by_role("button", name="Check answer")).to_be_enabled(timeout=TIMEOUT)
     before = _text(question)
     question.get_by_role("radio").first.check()
     question.get_by_role("button", name="Check answer").click()

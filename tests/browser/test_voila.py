@@ -50,10 +50,10 @@ def test_view_renders_in_voila(voila, page, view):
     assert not [e for e in page.console_errors if "Error displaying widget" in e]
 
 
+# Every action runs in JupyterLab (test_lessons_browser.py); here one proves that Voila's kernel
+# answers a person too, for the view the README's Voila link opens.
 @pytest.mark.parametrize(
-    ("view", "action"),
-    [(v, a) for v, actions in ACTIONS.items() for a in actions],
-    ids=lambda x: x if isinstance(x, str) else x[0].replace(" ", "-"),
+    ("view", "action"), [("speakers", ACTIONS["speakers"][0])], ids=["speakers"]
 )
 def test_operate_widget_in_voila(voila, page, view, action):
     name, operate = action
@@ -61,4 +61,15 @@ def test_operate_widget_in_voila(voila, page, view, action):
     before, after = operate(cells)
     screenshot(page, f"voila-{view}-{name.replace(' ', '-')}")
     assert before != after
+    assert page.evaluate(PROBLEMS) == []
+
+
+def test_voila_route_of_the_jupyter_server(lab, page):
+    """The route a Binder link opens (``urlpath=voila/render/...``): Voila as an extension of the
+    same Jupyter server that serves JupyterLab."""
+    page.goto(lab.url("voila/render/explorer/speakers.ipynb"), timeout=120_000)
+    cells = page.locator("#rendered_cells")
+    expect(cells.locator(".p63-speaker-comparison").first).to_be_visible(timeout=120_000)
+    expect(page.locator("#loading")).to_have_count(0, timeout=120_000)
+    screenshot(page, "voila-extension-speakers")
     assert page.evaluate(PROBLEMS) == []
