@@ -38,6 +38,8 @@ from benchmarks.bench_widgets import UPDATES, Update, register
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+#: Our analysis of the numbers (why a target is missed), appended to every report.
+NOTES = ROOT / "benchmarks" / "NOTES.md"
 PACKAGES = ["pandas", "numpy", "ipywidgets", "jupyterlab", "ipykernel", "nbclient", "pyongyang1963"]
 
 
@@ -176,6 +178,7 @@ def machine() -> dict[str, str]:
         "cpu": cpu or platform.processor(),
         "os": platform.platform(),
         "python": platform.python_version(),
+        "load average (1, 5, 15 min) at the end": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
         **{name: version(name) for name in PACKAGES},
     }
 
@@ -261,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the lesson benchmark")
     parser.add_argument("--repeat", type=int, default=30, help="pairs in the import benchmark")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
-    parser.add_argument("--notes", type=Path, help="a markdown file appended as 'Notes'")
+    parser.add_argument("--notes", type=Path, default=NOTES, help="markdown appended as 'Notes'")
     args = parser.parse_args(argv)
     chosen = args.only or ["lessons", "import", "widgets", "size"]
     started = time.perf_counter()
@@ -280,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         if "size" in chosen:
             print("benchmark: installed size ...", file=sys.stderr)
             results["size"] = bench_size.run()
-    if args.notes:
+    if args.notes and args.notes.is_file():
         results["notes"] = args.notes.read_text(encoding="utf-8").strip()
     text = report(results, time.perf_counter() - started)
     print(text)
