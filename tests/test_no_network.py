@@ -1,4 +1,4 @@
-"""No network at run time: every lesson runs in a kernel that refuses any connection off loopback.
+"""No network at run time: every lesson (and explorer view) runs in a kernel that refuses any connection off loopback.
 
 The kernel starts with a ``sitecustomize`` module on ``PYTHONPATH`` (loaded by Python before
 anything else, ipykernel included) that wraps ``socket.socket.connect``/``connect_ex``/``sendto``,
@@ -23,6 +23,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+VIEWS = sorted((ROOT / "explorer").glob("*.ipynb"))
 
 GUARD = r'''
 """Refuse and record every connection or name look-up that is not loopback (test guard)."""
@@ -209,7 +210,7 @@ def test_kernel_python_is_this_environment(guarded_env, tmp_path):
     assert printed.parent == Path(sys.executable).parent
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lesson", LESSONS + VIEWS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_lesson_runs_without_network(guarded_env, lesson, tmp_path):
     env, log = guarded_env
     nb = nbformat.read(lesson, as_version=4)
