@@ -9,9 +9,11 @@ contains "Error".
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from tests.browser.conftest import RUN_TIMEOUT_MS, Server
+from tests.browser.conftest import RUN_TIMEOUT_MS, Server, screenshot
 
 KERNEL_READY = """() => {
   const app = window.jupyterapp;
@@ -164,3 +166,40 @@ def run_notebook(page, lab: Server, path: str) -> RunReport:
 
 def describe(report: RunReport) -> str:
     return json.dumps(report.problems, indent=1, ensure_ascii=False)
+
+
+#: The notebook panel in view (JupyterLab keeps hidden panels in the DOM).
+CURRENT_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+@dataclass
+class LessonRun:
+    """One lesson opened and run in JupyterLab, with everything the tests check."""
+
+    report: RunReport
+    rendered: int
+    console_errors: list[str]
+    axe_ours: list[dict]
+
+
+_LESSON_RUNS: dict[tuple[str, str], LessonRun] = {}
+
+
+def run_lesson_once(page, lab: Server, lesson: str, audit: Callable) -> LessonRun:
+    """Run a lesson in JupyterLab and audit it with axe, once per server (test session).
+
+    The lesson test and the accessibility test both need a rendered lesson; running it once
+    saves a minute of ``make test``. A failed run is not cached, so the other test tries again.
+    """
+    key = (lab.base, lesson)
+    if key not in _LESSON_RUNS:
+        report = run_notebook(page, lab, f"lessons/{lesson}")
+        stem = Path(lesson).stem
+        screenshot(page, f"lab-{stem}")
+        _LESSON_RUNS[key] = LessonRun(
+            report=report,
+            rendered=rendered_widgets(page),
+            console_errors=list(page.console_errors),
+            axe_ours=audit(page, stem, CURRENT_PANEL),
+        )
+    return _LESSON_RUNS[key]

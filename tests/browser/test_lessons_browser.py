@@ -12,14 +12,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.browser.axe_audit import audit
 from tests.browser.conftest import ROOT, screenshot
 from tests.browser.interact import ACTIONS
 from tests.browser.jlab import (
     collect_problems,
     describe,
-    open_notebook,
-    rendered_widgets,
-    run_all,
+    run_lesson_once,
     run_notebook,
 )
 
@@ -81,16 +80,13 @@ def test_harness_sees_a_broken_widget(lab, page):
 
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_lesson_runs_in_jupyterlab(lab, page, lesson):
-    open_notebook(page, lab, f"lessons/{lesson}")
-    run_all(page)
-    report = collect_problems(page)
-    screenshot(page, f"lab-{Path(lesson).stem}")
-    assert not report.problems, describe(report)
-    assert not [e for e in page.console_errors if "Error displaying widget" in e]
+    # Run (and audited for accessibility) once per session, here or in test_accessibility.py.
+    run = run_lesson_once(page, lab, lesson, audit)
+    assert not run.report.problems, describe(run.report)
+    assert not [e for e in run.console_errors if "Error displaying widget" in e]
     # Every lesson shows at least one widget, and each one rendered.
-    assert report.widget_count() >= 1, f"{lesson}: no widget output"
-    rendered = rendered_widgets(page)
-    assert rendered >= report.widget_count(), (rendered, report.widget_count())
+    assert run.report.widget_count() >= 1, f"{lesson}: no widget output"
+    assert run.rendered >= run.report.widget_count(), (run.rendered, run.report.widget_count())
 
 
 @pytest.mark.parametrize(
