@@ -8,6 +8,8 @@ controls by their visible labels, as a learner (or a screen reader) would.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, expect
 
 TIMEOUT = 30_000
@@ -15,6 +17,18 @@ TIMEOUT = 30_000
 
 def _text(loc: Locator) -> str:
     return loc.inner_text(timeout=TIMEOUT)
+
+
+def _settled(loc: Locator, quiet_ms: int = 600, tries: int = 50) -> str:
+    """The text once it has stopped changing (the kernel may still be sending updates)."""
+    last = _text(loc)
+    for _ in range(tries):
+        loc.page.wait_for_timeout(quiet_ms)
+        now = _text(loc)
+        if now == last:
+            return now
+        last = now
+    return last
 
 
 def speakers_type_term(scope: Locator) -> tuple[str, str]:
@@ -30,7 +44,7 @@ def speakers_type_term(scope: Locator) -> tuple[str, str]:
     box.press("Enter")
     expect(searching).to_contain_text("Stalin", timeout=TIMEOUT)
     expect(widget).not_to_have_text(before, timeout=TIMEOUT)
-    return before, _text(widget)
+    return before, _settled(widget)
 
 
 def _timeline_status(scope: Locator) -> Locator:
@@ -46,8 +60,19 @@ def timeline_narrow_years(scope: Locator) -> tuple[str, str]:
     handle.focus()
     for _ in range(6):
         handle.press("ArrowLeft")
+    expect(scope.locator(".widget-slider .widget-readout").first).to_have_text(
+        re.compile(r"1950\D+1963")
+    )
     expect(status).not_to_have_text(before, timeout=TIMEOUT)
-    return before, _text(status)
+    after = _settled(status)
+    # Exactly the events the library keeps for 1950-1963 are shown.
+    import course_lib
+    from course_lib import timeline as tl
+
+    events = tl.prepare_events(course_lib.load_timeline())
+    expected = f"{len(tl.filter_events(events, (1950, 1963)))} of {len(events)}"
+    assert after.startswith(expected), (after, expected)
+    return before, after
 
 
 def timeline_toggle_hindsight(scope: Locator) -> tuple[str, str]:
@@ -57,7 +82,7 @@ def timeline_toggle_hindsight(scope: Locator) -> tuple[str, str]:
     before = _text(status)
     scope.get_by_label("Only what was known on 15 September 1963").check()
     expect(status).not_to_have_text(before, timeout=TIMEOUT)
-    return before, _text(status)
+    return before, _settled(status)
 
 
 def question_answer(scope: Locator) -> tuple[str, str]:
@@ -73,7 +98,7 @@ def question_answer(scope: Locator) -> tuple[str, str]:
     question.get_by_role("button", name="Check answer").click()
     feedback = question.locator(".p63-fb-ok, .p63-fb-no, .p63-fb-self").first
     expect(feedback).to_be_visible(timeout=TIMEOUT)
-    return before, _text(question)
+    return before, _settled(question)
 
 
 def reader_hide_insertions(scope: Locator) -> tuple[str, str]:
@@ -84,7 +109,7 @@ def reader_hide_insertions(scope: Locator) -> tuple[str, str]:
     before = _text(turn)
     scope.get_by_role("button", name="Hidden", exact=True).click()
     expect(turn.locator(".p63-ins")).to_have_count(0, timeout=TIMEOUT)
-    return before, _text(turn)
+    return before, _settled(turn)
 
 
 #: explorer view -> (what a person does, function)
