@@ -47,6 +47,16 @@ def speakers_type_term(scope: Locator) -> tuple[str, str]:
     return before, _settled(widget)
 
 
+def _expected_status(years: tuple[int, int] | None, hindsight: bool) -> str:
+    """How many events the library keeps for this filter, as the status line starts."""
+    import course_lib
+    from course_lib import timeline as tl
+
+    events = tl.prepare_events(course_lib.load_timeline())
+    shown = tl.filter_events(events, years, hindsight=hindsight)
+    return f"{len(shown)} of {len(events)} events shown"
+
+
 def _timeline_status(scope: Locator) -> Locator:
     return scope.locator("p[role=status]", has_text="events shown")
 
@@ -66,11 +76,7 @@ def timeline_narrow_years(scope: Locator) -> tuple[str, str]:
     expect(status).not_to_have_text(before, timeout=TIMEOUT)
     after = _settled(status)
     # Exactly the events the library keeps for 1950-1963 are shown.
-    import course_lib
-    from course_lib import timeline as tl
-
-    events = tl.prepare_events(course_lib.load_timeline())
-    expected = f"{len(tl.filter_events(events, (1950, 1963)))} of {len(events)}"
+    expected = _expected_status((1950, 1963), hindsight=False)
     assert after.startswith(expected), (after, expected)
     return before, after
 
@@ -82,7 +88,10 @@ def timeline_toggle_hindsight(scope: Locator) -> tuple[str, str]:
     before = _text(status)
     scope.get_by_label("Only what was known on 15 September 1963").check()
     expect(status).not_to_have_text(before, timeout=TIMEOUT)
-    return before, _settled(status)
+    after = _settled(status)
+    expected = _expected_status(None, hindsight=True)
+    assert after.startswith(expected), (after, expected)
+    return before, after
 
 
 def question_answer(scope: Locator) -> tuple[str, str]:
