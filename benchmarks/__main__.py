@@ -98,7 +98,7 @@ def _timeline(key: str) -> Any:
 
 @_register("timeline.years")
 def _timeline_years() -> Update:
-    return _cycle(_timeline("years"), [(1955, 1965), (1960, 1963), (1950, 1969)])
+    return _cycle(_timeline("year_from"), [1955, 1960, 1950])
 
 
 @_register("timeline.hindsight")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal
 
@@ -35,12 +35,17 @@ import pandas as pd
 
 __all__ = [
     "CATEGORIES",
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "MEETING_DATE",
     "STATUS_LABELS",
+    "TABLE_COLUMNS",
     "date_bounds",
     "event_table",
+    "event_table_rows",
     "events_for_turn",
     "filter_events",
+    "filter_records",
     "format_date",
     "is_known",
     "knowledge_status",
@@ -50,7 +55,11 @@ __all__ = [
     "term_turns",
     "turn_number",
     "turns_for_event",
+    "year_range",
 ]
+
+#: The years the timeline covers (its first and last event).
+FIRST_YEAR, LAST_YEAR = 1950, 1969
 
 #: The day of the conversation (the header's date; see lesson 01 on the "5 September" line).
 MEETING_DATE = date(1963, 9, 15)
@@ -73,6 +82,9 @@ STATUS_LABELS: dict[str, str] = {
     "after": "no (later)",
     "ambiguous": "uncertain (date not precise enough)",
 }
+
+#: Columns of the chart's text alternative (:func:`event_table`).
+TABLE_COLUMNS = ("Date", "Event", "Category", "Known on 15 Sep 1963")
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -292,14 +304,128 @@ def event_table(events: pd.DataFrame) -> pd.DataFrame:
         Columns ``Date``, ``Event``, ``Category`` and ``Known on 15 Sep 1963``.
     """
     ordered = events.sort_values(["start", "end", "id"], kind="stable")
-    return pd.DataFrame(
-        {
-            "Date": list(ordered["when"]),
-            "Event": list(ordered["title"]),
-            "Category": [CATEGORIES.get(c, str(c)) for c in ordered["category"]],
-            "Known on 15 Sep 1963": [STATUS_LABELS[s] for s in ordered["status"]],
-        }
-    )
+    rows = event_table_rows(ordered.to_dict("records"))
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def event_table_rows(
+    records: Sequence[Mapping[str, object]],
+) -> list[tuple[object, object, str, str]]:
+    """The rows of :func:`event_table` for events given as plain records, in the order given.
+
+    Parameters
+    ----------
+    records : sequence of mappings
+        Rows of :func:`prepare_events` as dicts (``DataFrame.to_dict("records")``), for
+        instance the output of :func:`filter_records`.
+
+    Returns
+    -------
+    list of tuples
+        Date, event (as stored), category label and known-on-the-day label, one per record.
+    """
+    return [
+        (
+            r["when"],
+            r["title"],
+            CATEGORIES.get(str(r["category"]), str(r["category"])),
+            STATUS_LABELS[str(r["status"])],
+        )
+        for r in records
+    ]
+
+
+def filter_records(
+    records: Sequence[Mapping[str, object]],
+    years: tuple[int, int] | None = None,
+    categories: Iterable[str] | None = None,
+    hindsight: bool = False,
+) -> list[Mapping[str, object]]:
+    """:func:`filter_events` on plain records: the same selection, without pandas' overhead.
+
+    The widget converts its events to records once and filters those on every change, which
+    keeps an update to a fraction of a millisecond.
+
+    Parameters
+    ----------
+    records : sequence of mappings
+        Rows of :func:`prepare_events` as dicts (``DataFrame.to_dict("records")``).
+    years : (int, int), optional
+        Inclusive range of start years; ``None`` keeps all. Reversed bounds are swapped.
+    categories : iterable of str, optional
+        Category keys to keep; ``None`` keeps all, an empty iterable keeps none.
+    hindsight : bool
+        If true, drop the events that began after the cutoff (status ``"after"``).
+
+    Returns
+    -------
+    list of mappings
+        The matching records, in the order given (chronological for :func:`prepare_events`).
+    """
+    lo, hi = (-10_000, 10_000) if years is None else sorted((int(years[0]), int(years[1])))
+    keep = None if categories is None else set(categories)
+    return [
+        r
+        for r in records
+        if lo <= int(r["year"]) <= hi  # type: ignore[call-overload]
+        and (keep is None or r["category"] in keep)
+        and not (hindsight and r["status"] == "after")
+    ]
+
+
+def _year(value: object, default: int) -> tuple[int, bool]:
+    """An int year from a control's value, and whether it had to be replaced by ``default``."""
+    if isinstance(value, bool):
+        return default, True
+    if isinstance(value, int):
+        return value, False
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip()), False
+    return default, True
+
+
+def year_range(
+    first: object, last: object, bounds: tuple[int, int] = (FIRST_YEAR, LAST_YEAR)
+) -> tuple[tuple[int, int], str]:
+    """The year range a learner asked for with "From year" and "To year", made valid.
+
+    Years outside ``bounds`` are clamped to them, a missing or non-numeric year is replaced by
+    the bound it stands for, and a "From" later than the "To" is swapped. Each fix is explained.
+
+    Parameters
+    ----------
+    first, last : object
+        The values of the "From year" and "To year" controls (ints or digit strings).
+    bounds : (int, int)
+        The years the timeline covers.
+
+    Returns
+    -------
+    ((int, int), str)
+        The inclusive range to show, and a plain-text message saying what was changed
+        (``""`` when the input was already a valid range).
+    """
+    lo_bound, hi_bound = sorted(bounds)
+    notes = []
+    values = []
+    for name, value, default in (("From", first, lo_bound), ("To", last, hi_bound)):
+        year, missing = _year(value, default)
+        if missing:
+            notes.append(f"“{name} year” is not a year, so {default} is used.")
+        elif not lo_bound <= year <= hi_bound:
+            clamped = min(max(year, lo_bound), hi_bound)
+            notes.append(
+                f"“{name} year” {year} is outside {lo_bound}-{hi_bound}, so {clamped} is used."
+            )
+            year = clamped
+        values.append(year)
+    lo, hi = values
+    if lo > hi:
+        notes.append(
+            f"“From year” ({lo}) is after “To year” ({hi}), so the years {hi}-{lo} are shown."
+        )
+        lo, hi = hi, lo
+    return (lo, hi), " ".join(notes)
 
 
 def turn_number(turn: object) -> int | None:

@@ -255,6 +255,61 @@ def test_filter_by_years_and_categories(prepared):
     assert tl.filter_events(prepared, categories=["<script>"]).empty
 
 
+@pytest.mark.parametrize(
+    ("years", "categories", "hindsight"),
+    [
+        (None, None, False),
+        ((1963, 1963), ["polemic"], False),
+        ((1969, 1950), None, True),
+        ((1955, 1962), ["korea", "nuclear", "<script>"], True),
+        (None, [], False),
+    ],
+)
+def test_filter_records_selects_what_filter_events_selects(prepared, years, categories, hindsight):
+    records = prepared.to_dict("records")
+    got = tl.filter_records(records, years, categories, hindsight)
+    expected = tl.filter_events(prepared, years, categories, hindsight)
+    assert [r["id"] for r in got] == list(expected["id"])
+
+
+def test_event_table_rows_match_the_event_table(prepared):
+    part = tl.filter_events(prepared, (1958, 1964), hindsight=True)
+    rows = tl.event_table_rows(part.to_dict("records"))
+    table = tl.event_table(part)
+    assert list(table.columns) == list(tl.TABLE_COLUMNS)
+    assert [tuple(r) for r in table.itertuples(index=False)] == rows
+    assert "uncertain (date not precise enough)" in {r[3] for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected", "says"),
+    [
+        (1950, 1969, (1950, 1969), ""),
+        (1958, 1963, (1958, 1963), ""),
+        (1963, 1963, (1963, 1963), ""),
+        ("1955", " 1960 ", (1955, 1960), ""),
+        (1965, 1960, (1960, 1965), "“From year” (1965) is after “To year” (1960)"),
+        (1900, 1960, (1950, 1960), "“From year” 1900 is outside 1950-1969, so 1950 is used."),
+        (1955, 2100, (1955, 1969), "“To year” 2100 is outside 1950-1969, so 1969 is used."),
+        (None, 1960, (1950, 1960), "“From year” is not a year, so 1950 is used."),
+        ("<script>", "(((", (1950, 1969), "“To year” is not a year, so 1969 is used."),
+        (True, 1960, (1950, 1960), "not a year"),
+        ("김일성", "刘少奇", (1950, 1969), "not a year"),
+    ],
+)
+def test_year_range_makes_the_choice_valid_and_says_why(first, last, expected, says):
+    years, message = tl.year_range(first, last)
+    assert years == expected
+    if says:
+        assert says in message
+    else:
+        assert message == ""
+
+
+def test_year_range_covers_the_data(prepared):
+    assert (prepared["year"].min(), prepared["year"].max()) == (tl.FIRST_YEAR, tl.LAST_YEAR)
+
+
 def test_hindsight_drops_what_came_later(prepared):
     known = tl.filter_events(prepared, hindsight=True)
     assert "khrushchev_ousted" not in set(known["id"])

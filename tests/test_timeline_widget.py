@@ -10,9 +10,11 @@ from course_lib.widgets import timeline as build_timeline
 from course_lib.widgets import timeline as timeline_module_or_builder
 from course_lib.widgets.timeline import (
     chart_svg,
+    event_options,
     event_pane_html,
     glossary_html,
     table_html,
+    timeline_view,
     turn_pane_html,
     view_status,
 )
@@ -37,10 +39,33 @@ def test_builder_is_exported_and_returns_a_container(widget):
 
     assert callable(timeline_module_or_builder)
     assert isinstance(widget, w.VBox)
-    for key in ("years", "hindsight", "event", "turn", "term"):
+    for key in ("year_from", "year_to", "hindsight", "event", "turn", "term"):
         assert widget.parts[key].description
     for box in widget.parts["categories"].values():
         assert box.description
+
+
+def test_year_controls_are_labelled_dropdowns_over_the_data_years(widget):
+    """Two labelled controls replace the range slider, whose handles had no accessible name."""
+    import ipywidgets as w
+
+    p = widget.parts
+    assert p["year_from"].description == "From year"
+    assert p["year_to"].description == "To year"
+    for key in ("year_from", "year_to"):
+        assert isinstance(p[key], w.Dropdown)
+        assert [v for _, v in p[key].options] == list(range(1950, 1970))
+    assert (p["year_from"].value, p["year_to"].value) == (1950, 1969)
+    assert not any(isinstance(c, w.IntRangeSlider) for c in widget.children)
+
+
+def test_long_descriptions_are_not_cut_off(widget):
+    """A checkbox's label is clipped to the default widget width unless the layout grows."""
+    p = widget.parts
+    long_ones = [p["hindsight"], *p["categories"].values(), p["turn"], p["term"], p["event"]]
+    for control in long_ones:
+        assert control.layout.width == "auto", control.description
+        assert control.style.description_width == "initial", control.description
 
 
 def test_initial_view_shows_everything_and_marks_the_meeting(widget):
@@ -54,10 +79,39 @@ def test_initial_view_shows_everything_and_marks_the_meeting(widget):
 
 def test_year_range_filters_chart_and_table(widget):
     p = widget.parts
-    p["years"].value = (1964, 1969)
+    p["year_from"].value = 1964
     assert "Khrushchev ousted" in p["table"].value
     assert "Korean War begins" not in p["table"].value
     assert "Khrushchev ousted" in p["chart"].value
+    p["year_to"].value = 1963  # From after To: read as 1963-1964, and said so
+    assert "Khrushchev ousted" in p["table"].value
+    assert "On the Question of Stalin" in p["table"].value
+    assert "Korean War begins" not in p["table"].value
+    assert "“From year” (1964) is after “To year” (1963)" in p["status"].value
+    assert "1963-1964 are shown" in p["status"].value
+    p["year_from"].value = 1950
+    assert "is after" not in p["status"].value
+    assert "Korean War begins" in p["table"].value
+
+
+def test_each_view_matches_the_library_and_survives_a_round_trip(widget):
+    """Settings are rendered once and reused: going back shows exactly what was shown."""
+    from course_lib import load_timeline
+    from course_lib import timeline as tl
+
+    events = tl.prepare_events(load_timeline())
+    p = widget.parts
+    first = (p["chart"].value, p["table"].value, p["status"].value)
+    p["year_to"].value = 1958
+    p["hindsight"].value = True
+    expected = tl.filter_events(events, (1950, 1958), hindsight=True)
+    assert f"{len(expected)} of {len(events)} events shown" in p["status"].value
+    assert p["table"].value == table_html(expected)
+    assert p["chart"].value == chart_svg(expected)
+    assert [v for _, v in p["event"].options][1:] == list(expected["id"])
+    p["hindsight"].value = False
+    p["year_to"].value = 1969
+    assert (p["chart"].value, p["table"].value, p["status"].value) == first
 
 
 def test_category_checkbox_filters(widget):
@@ -96,7 +150,7 @@ def test_event_pane_shows_summary_source_and_passages(widget):
 def test_event_choice_survives_filtering_only_if_still_shown(widget):
     p = widget.parts
     p["event"].value = "korean_war_begins"
-    p["years"].value = (1960, 1969)
+    p["year_from"].value = 1960
     assert p["event"].value is None
     assert "Choose an event" in p["event_pane"].value
 
@@ -189,3 +243,31 @@ def test_glossary_html_and_status_text():
         view_status(3, 49, True)
         == "3 of 49 events shown, only what had begun by 15 September 1963."
     )
+    assert view_status(3, 49, False, "A note.") == "3 of 49 events shown. A note."
+
+
+def test_pure_renderers_take_records_or_frames_alike():
+    from course_lib import load_timeline
+    from course_lib import timeline as tl
+
+    events = tl.prepare_events(load_timeline())
+    part = tl.filter_events(events, (1956, 1962), ["polemic", "korea"])
+    records = part.to_dict("records")
+    assert chart_svg(records) == chart_svg(part)
+    assert table_html(records) == table_html(part)
+    assert event_options(records) == event_options(part)
+    assert table_html([]) == "<p>No events match these filters.</p>"
+
+
+@pytest.mark.parametrize("bad", [None, "", "<script>", "(((", 3000, -5, True])
+def test_timeline_view_with_bad_years_explains_and_escapes(bad):
+    from course_lib import load_timeline
+    from course_lib import timeline as tl
+
+    records = tl.prepare_events(load_timeline()).to_dict("records")
+    chart, table, status, options = timeline_view(records, bad, 1969, list(tl.CATEGORIES), False)
+    assert "<script>" not in status + chart + table
+    assert "“From year”" in status
+    assert "events shown" in status
+    assert 'role="status"' in status
+    assert options

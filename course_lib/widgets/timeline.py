@@ -7,7 +7,8 @@ and return escaped HTML.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 import ipywidgets as w
@@ -18,12 +19,14 @@ from course_lib.widgets._common import OKABE_ITO, clean_input, esc, html_table
 
 __all__ = [
     "CATEGORY_STYLE",
+    "Events",
     "chart_svg",
     "event_options",
     "event_pane_html",
     "glossary_html",
     "table_html",
     "timeline",
+    "timeline_view",
     "turn_pane_html",
     "view_status",
 ]
@@ -41,7 +44,21 @@ CATEGORY_STYLE: dict[str, dict[str, str]] = {
 _SYMBOL = {"circle": "●", "square": "■", "diamond": "◆", "triangle": "▲", "triangle-down": "▼"}
 _SYMBOL["cross"] = "✚"
 
-FIRST_YEAR, LAST_YEAR = 1950, 1969
+#: Events as a DataFrame from :func:`course_lib.timeline.prepare_events` (or a filtered part of
+#: it), or the same rows as plain records (``DataFrame.to_dict("records")``), which the widget
+#: uses so that an update does not pay pandas' per-row cost.
+Events = pd.DataFrame | Sequence[Mapping[str, object]]
+
+
+def _records(events: Events) -> Sequence[Mapping[str, object]]:
+    if isinstance(events, pd.DataFrame):
+        return events.to_dict("records")  # type: ignore[return-value]
+    return events
+
+
+FIRST_YEAR, LAST_YEAR = tl.FIRST_YEAR, tl.LAST_YEAR
+#: How many settings of the controls the widget keeps rendered (least recently used go first).
+_VIEWS_KEPT = 64
 _W, _LEFT, _RIGHT, _TOP, _LANE = 960, 250, 20, 46, 34
 
 
@@ -78,13 +95,14 @@ def _marker(shape: str, x: float, y: float, colour: str, hollow: bool) -> str:
     return f'<polygon points="{pts}" {style}/>'
 
 
-def chart_svg(events: pd.DataFrame, meeting: date = tl.MEETING_DATE) -> str:
+def chart_svg(events: Events, meeting: date = tl.MEETING_DATE) -> str:
     """An accessible SVG timeline: one lane per category, the meeting marked.
 
     Parameters
     ----------
-    events : DataFrame
-        Output of :func:`course_lib.timeline.prepare_events` (or a filtered part of it).
+    events : DataFrame or sequence of records
+        Output of :func:`course_lib.timeline.prepare_events` (or a filtered part of it), or
+        the same rows as records.
     meeting : datetime.date
         Where to draw the meeting line.
 
@@ -95,13 +113,14 @@ def chart_svg(events: pd.DataFrame, meeting: date = tl.MEETING_DATE) -> str:
         escaped. Events that span time are drawn as a bar from start to end; events whose date
         straddles the meeting are drawn hollow.
     """
+    rows = _records(events)
     cats = list(tl.CATEGORIES)
     height = _TOP + _LANE * len(cats) + 30
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" width="100%" '
         f'role="img" aria-labelledby="p63-tl-title p63-tl-desc" style="max-width:{_W}px">',
         '<title id="p63-tl-title">Timeline of the Sino-Soviet split, 1950-1969</title>',
-        f'<desc id="p63-tl-desc">{len(events)} events in {len(cats)} lanes by category, with '
+        f'<desc id="p63-tl-desc">{len(rows)} events in {len(cats)} lanes by category, with '
         "the Liu-Kim meeting of 15 September 1963 marked by a dashed line. The table below the "
         "chart lists the same events in date order.</desc>",
     ]
@@ -122,16 +141,19 @@ def chart_svg(events: pd.DataFrame, meeting: date = tl.MEETING_DATE) -> str:
             f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{_W - _RIGHT}" y2="{y:.1f}" '
             'stroke="#bbbbbb" stroke-width="1"/>'
         )
-        for row in events[events["category"] == cat].itertuples(index=False):
-            x0, x1 = _x(row.start), _x(row.end)
-            tip = esc(f"{row.when}: {row.title} ({tl.STATUS_LABELS[row.status]} on 15 Sep 1963)")
+        for row in rows:
+            if row["category"] != cat:
+                continue
+            x0, x1 = _x(row["start"]), _x(row["end"])  # type: ignore[arg-type]
+            status = tl.STATUS_LABELS[str(row["status"])]
+            tip = esc(f"{row['when']}: {row['title']} ({status} on 15 Sep 1963)")
             bar = ""
             if x1 - x0 >= 2:
                 bar = (
                     f'<rect x="{x0:.1f}" y="{y - 3:.1f}" width="{x1 - x0:.1f}" height="6" '
                     f'fill="{style["colour"]}" fill-opacity="0.45"/>'
                 )
-            mark = _marker(style["shape"], x0, y, style["colour"], row.status == "ambiguous")
+            mark = _marker(style["shape"], x0, y, style["colour"], row["status"] == "ambiguous")
             parts.append(f"<g><title>{tip}</title>{bar}{mark}</g>")
     mx = _x(meeting)
     parts.append(
@@ -144,35 +166,37 @@ def chart_svg(events: pd.DataFrame, meeting: date = tl.MEETING_DATE) -> str:
     return "".join(parts)
 
 
-def table_html(events: pd.DataFrame) -> str:
+def table_html(events: Events) -> str:
     """The chart's text alternative: the events as an escaped table in date order.
 
     Parameters
     ----------
-    events : DataFrame
-        Output of :func:`course_lib.timeline.prepare_events` or ``filter_events``.
+    events : DataFrame or sequence of records
+        Output of :func:`course_lib.timeline.prepare_events` or ``filter_events`` (a DataFrame
+        is sorted by date), or records already in date order (``filter_records``).
 
     Returns
     -------
     str
     """
-    table = tl.event_table(events)
-    if table.empty:
+    if isinstance(events, pd.DataFrame):
+        events = events.sort_values(["start", "end", "id"], kind="stable")
+    rows = tl.event_table_rows(_records(events))
+    if not rows:
         return "<p>No events match these filters.</p>"
-    return html_table(
-        table.columns,
-        table.itertuples(index=False),
-        caption="Events shown in the chart, in date order",
-    )
+    return html_table(tl.TABLE_COLUMNS, rows, caption="Events shown in the chart, in date order")
 
 
-def view_status(shown: int, total: int, hindsight: bool) -> str:
+def view_status(shown: int, total: int, hindsight: bool, note: str = "") -> str:
     """A short sentence for the live region ("12 of 49 events shown ...").
 
     Parameters
     ----------
     shown, total : int
     hindsight : bool
+    note : str
+        A message about the controls (from :func:`course_lib.timeline.year_range`), added
+        after the sentence.
 
     Returns
     -------
@@ -181,21 +205,58 @@ def view_status(shown: int, total: int, hindsight: bool) -> str:
     text = f"{shown} of {total} events shown"
     if hindsight:
         text += ", only what had begun by 15 September 1963"
-    return text + "."
+    text += "."
+    return f"{text} {note}" if note else text
 
 
-def event_options(events: pd.DataFrame) -> list[tuple[str, str]]:
-    """Dropdown options for the events shown: ``(label, id)`` pairs in date order.
+def event_options(events: Events) -> list[tuple[str, str]]:
+    """Dropdown options for the events shown: ``(label, id)`` pairs in the order given.
 
     Parameters
     ----------
-    events : DataFrame
+    events : DataFrame or sequence of records
 
     Returns
     -------
     list of (str, str)
     """
-    return [(f"{r.when}: {r.title}", r.id) for r in events.itertuples(index=False)]
+    return [(f"{r['when']}: {r['title']}", str(r["id"])) for r in _records(events)]
+
+
+def timeline_view(
+    records: Sequence[Mapping[str, object]],
+    first: object,
+    last: object,
+    categories: Iterable[str],
+    hindsight: bool,
+) -> tuple[str, str, str, list[tuple[str, str]]]:
+    """Everything the controls change, for one setting of them.
+
+    Parameters
+    ----------
+    records : sequence of mappings
+        All events, from :func:`course_lib.timeline.prepare_events` as records.
+    first, last : object
+        The "From year" and "To year" values (made valid by
+        :func:`course_lib.timeline.year_range`, which explains any fix in the status line).
+    categories : iterable of str
+        The ticked categories.
+    hindsight : bool
+        Whether only what had begun by 15 September 1963 is shown.
+
+    Returns
+    -------
+    (str, str, str, list of (str, str))
+        The chart (SVG), the table (HTML), the status line (HTML, a polite live region) and the
+        event picker's options.
+    """
+    years, note = tl.year_range(first, last)
+    shown = tl.filter_records(records, years, categories, hindsight)
+    status = (
+        f'<p role="status" aria-live="polite">'
+        f"{esc(view_status(len(shown), len(records), hindsight, note))}</p>"
+    )
+    return chart_svg(shown), table_html(shown), status, event_options(shown)
 
 
 def event_pane_html(
@@ -340,7 +401,7 @@ def timeline(
     Returns
     -------
     ipywidgets.VBox
-        Controls (year range, category checkboxes, hindsight toggle), the chart and its table,
+        Controls ("From year" and "To year", category checkboxes, hindsight toggle), the chart and its table,
         the event pane, the turn selector with its pane, and a glossary lookup. The parts are
         reachable by name through the container's ``parts`` attribute.
     """
@@ -351,14 +412,17 @@ def timeline(
     turns = data.load_turns() if turns is None else turns
     glossary = tl.term_turns(data.load_glossary() if glossary is None else glossary, turns)
 
-    years = w.IntRangeSlider(
-        value=(FIRST_YEAR, LAST_YEAR),
-        min=FIRST_YEAR,
-        max=LAST_YEAR,
-        step=1,
-        description="Years",
-        continuous_update=False,
-        style={"description_width": "initial"},
+    records = events.to_dict("records")  # once: updates filter these, not the DataFrame
+    year_options = [(str(y), y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
+    year_from, year_to = (
+        w.Dropdown(
+            options=year_options,
+            value=value,
+            description=label,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
+        )
+        for label, value in (("From year", FIRST_YEAR), ("To year", LAST_YEAR))
     )
     boxes = [
         (
@@ -368,6 +432,7 @@ def timeline(
                 description=f"{_SYMBOL[CATEGORY_STYLE[key]['shape']]} {label}",
                 indent=False,
                 style={"description_width": "initial"},
+                layout=w.Layout(width="auto"),
             ),
         )
         for key, label in tl.CATEGORIES.items()
@@ -377,11 +442,16 @@ def timeline(
         description="Only what was known on 15 September 1963",
         indent=False,
         style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
     )
     status = w.HTML()
     chart = w.HTML()
     table = w.HTML()
-    event_pick = w.Dropdown(description="Event", style={"description_width": "initial"})
+    event_pick = w.Dropdown(
+        description="Event",
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto", max_width="60em"),
+    )
     event_pane = w.HTML()
     turn_pick = w.Dropdown(
         options=[("(choose a turn)", None)]
@@ -389,27 +459,33 @@ def timeline(
         value=None,
         description="From a turn, its events",
         style={"description_width": "initial"},
+        layout=w.Layout(width="auto", max_width="30em"),
     )
     turn_pane = w.HTML(turn_pane_html(events, links, None))
     term = w.Text(
         placeholder="revisionism, Pravda, echelon ...",
         description="Look up a term",
         style={"description_width": "initial"},
+        layout=w.Layout(width="auto", max_width="30em"),
     )
     term_pane = w.HTML(glossary_html(glossary, ""))
 
+    # Each setting of the controls is rendered once; going back to it is a lookup.
+    views: OrderedDict[tuple[object, ...], tuple[str, str, str, list[tuple[str, str]]]]
+    views = OrderedDict()
+
     def refresh(_change: object = None) -> None:
-        shown = tl.filter_events(events, years.value, _checked(boxes), hindsight.value)
-        chart.value = chart_svg(shown)
-        table.value = table_html(shown)
-        status.value = (
-            f'<p role="status" aria-live="polite">'
-            f"{esc(view_status(len(shown), len(events), hindsight.value))}</p>"
-        )
-        options = event_options(shown)
-        keep = event_pick.value if event_pick.value in {v for _, v in options} else None
-        event_pick.options = [("(choose an event)", None), *options]
-        event_pick.value = keep
+        key = (year_from.value, year_to.value, tuple(_checked(boxes)), hindsight.value)
+        view = views.pop(key, None) or timeline_view(records, *key)
+        views[key] = view  # now the most recently used
+        while len(views) > _VIEWS_KEPT:
+            views.popitem(last=False)
+        chart.value, table.value, status.value, options = view
+        choices = [("(choose an event)", None), *options]
+        if list(event_pick.options) != choices:
+            keep = event_pick.value if event_pick.value in {v for _, v in options} else None
+            event_pick.options = choices
+            event_pick.value = keep
 
     def show_event(_change: object = None) -> None:
         event_pane.value = event_pane_html(events, links, turns, event_pick.value)
@@ -420,7 +496,7 @@ def timeline(
     def show_term(_change: object = None) -> None:
         term_pane.value = glossary_html(glossary, term.value)
 
-    for control in [years, hindsight, *(b for _, b in boxes)]:
+    for control in [year_from, year_to, hindsight, *(b for _, b in boxes)]:
         control.observe(refresh, names="value")
     event_pick.observe(show_event, names="value")
     turn_pick.observe(show_turn, names="value")
@@ -431,7 +507,7 @@ def timeline(
     box = w.VBox(
         [
             w.HTML("<h3>The split in context, 1950-1969</h3>"),
-            years,
+            w.HBox([year_from, year_to], layout=w.Layout(flex_flow="row wrap")),
             w.HBox([b for _, b in boxes], layout=w.Layout(flex_flow="row wrap")),
             hindsight,
             status,
@@ -447,7 +523,8 @@ def timeline(
         ]
     )
     box.parts = {  # type: ignore[attr-defined]
-        "years": years,
+        "year_from": year_from,
+        "year_to": year_to,
         "categories": dict(boxes),
         "hindsight": hindsight,
         "status": status,
