@@ -18,10 +18,6 @@ SERIOUS = {"serious", "critical"}
 #: (axe rule, CSS class of the node) -> why. They are reported by ``test_known_violations``,
 #: a strict xfail that starts failing the day the violation is gone (then delete the entry).
 KNOWN = {
-    ("aria-input-field-name", "noUi-handle"): (
-        "ipywidgets' (Int)RangeSlider renders noUiSlider handles (role=slider) without an "
-        "accessible name; the 'Years' label is not tied to them (timeline widget)"
-    ),
     ("color-contrast", "lm-TabBar-tabLabel"): (
         "under Voila's theme the labels of the inactive tabs of ipywidgets' Tab are grey on grey "
         "(speaker comparison's tabs)"
