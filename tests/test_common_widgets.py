@@ -72,3 +72,15 @@ def test_document_card_shows_both_dates_and_escapes():
 
 def test_document_card_survives_an_empty_document():
     assert "<table>" in document_card_html({})
+
+
+@pytest.mark.parametrize("name", ["reader", "timeline", "capstone"])
+def test_builders_sharing_a_module_name_work_in_any_import_order(name):
+    """Importing the submodule first binds the module on the package; it must still build."""
+    import importlib
+
+    importlib.import_module(f"course_lib.widgets.{name}")
+    from course_lib import widgets
+
+    built = getattr(widgets, name)()
+    assert isinstance(built, w.Box)

@@ -6,7 +6,10 @@ Everything that reaches an HTML widget from data or from a learner goes through 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import sys
+import types
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import ipywidgets as w
 
@@ -15,6 +18,7 @@ __all__ = [
     "OKABE_ITO",
     "SPEAKER_COLOURS",
     "SPEAKER_MARKS",
+    "callable_module",
     "clean_input",
     "esc",
     "html_table",
@@ -119,3 +123,26 @@ def status(message: str = "") -> w.HTML:
     ipywidgets.HTML
     """
     return w.HTML(f'<p role="status" aria-live="polite">{esc(message)}</p>')
+
+
+def callable_module(module_name: str, builder: Callable[..., Any]) -> None:
+    """Make a widget module callable as its builder.
+
+    ``course_lib.widgets`` exports builders lazily; a builder that shares its module's name
+    (``reader``, ``timeline``, ``capstone``) is shadowed by the module as soon as the submodule is
+    imported, because importing binds the submodule on the package. Calling the module then calls
+    the builder, so ``from course_lib.widgets import timeline; timeline()`` works in any order.
+
+    Parameters
+    ----------
+    module_name : str
+        The module's ``__name__``.
+    builder : callable
+        The builder to call.
+    """
+
+    class _CallableModule(types.ModuleType):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            return builder(*args, **kwargs)
+
+    sys.modules[module_name].__class__ = _CallableModule

@@ -8,15 +8,13 @@ essay, the evidence, the name or a rubric box changes, and restored when the wid
 from __future__ import annotations
 
 import base64
-import sys
-import types
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
 from course_lib import capstone as cap
-from course_lib.widgets._common import esc
+from course_lib.widgets._common import callable_module, esc
 
 __all__ = ["capstone"]
 
@@ -317,11 +315,4 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
     return box
 
 
-class _CallableModule(types.ModuleType):
-    """Let ``from course_lib.widgets import capstone; capstone()`` work (see widgets.reader)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> w.VBox:
-        return capstone(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+callable_module(__name__, capstone)

@@ -6,15 +6,13 @@ The builder only wires controls; every callback calls :func:`course_lib.reader.r
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
 from course_lib.reader import ReaderData, clamp_turn, explain_html, render_view
-from course_lib.widgets._common import esc
+from course_lib.widgets._common import callable_module, esc
 
 __all__ = ["reader"]
 
@@ -210,16 +208,4 @@ def reader(
     return box
 
 
-class _CallableModule(types.ModuleType):
-    """Let ``from course_lib.widgets import reader; reader()`` work.
-
-    Importing this submodule binds the name ``reader`` on :mod:`course_lib.widgets` to the
-    module itself, shadowing the builder the package's lazy ``__getattr__`` would return; calling
-    the module calls the builder, so both spellings work.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> w.VBox:
-        return reader(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+callable_module(__name__, reader)

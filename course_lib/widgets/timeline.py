@@ -15,7 +15,7 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib import timeline as tl
-from course_lib.widgets._common import OKABE_ITO, clean_input, esc, html_table
+from course_lib.widgets._common import OKABE_ITO, callable_module, clean_input, esc, html_table
 
 __all__ = [
     "CATEGORY_STYLE",
@@ -538,3 +538,6 @@ def timeline(
         "term_pane": term_pane,
     }
     return box
+
+
+callable_module(__name__, timeline)
