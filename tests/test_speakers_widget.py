@@ -77,6 +77,18 @@ def test_builder_returns_a_widget_with_labelled_controls(widget):
             assert control.description.strip(), name
 
 
+def test_tab_labels_get_a_dark_colour_from_a_style_that_is_always_rendered(widget):
+    # The summary sits outside the Tab, so its <style> is in the page whenever the tabs are;
+    # the rule is scoped to this widget's outer class and reaches the inactive tab labels.
+    assert widget.views["summary"] in widget.children
+    assert "p63-speaker-comparison" in widget._dom_classes
+    style = re.search(r"<style>(.*?)</style>", widget.views["summary"].value, re.S).group(1)
+    rule = re.search(r"([^}]*lm-TabBar-tabLabel[^{]*)\{([^}]*)\}", style)
+    assert rule, style
+    assert all(s.strip().startswith(".p63-speaker-comparison ") for s in rule.group(1).split(","))
+    assert "color:var(--jp-ui-font-color1,#1a1a1a)" in rule.group(2)
+
+
 def test_initial_view_shows_the_summary_and_khrushchev(widget):
     summary = text_of(widget.views["summary"].value)
     assert "1,750" in summary

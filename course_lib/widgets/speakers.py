@@ -43,6 +43,9 @@ MAX_KWIC_LINES = 40
 
 #: Colour for a speaker the palette does not know (never the only cue: letters and position too).
 _GREY = OKABE_ITO["black"]
+# The last rule darkens the labels of the inactive tabs: Voila's theme draws them #6d6d6d on
+# #eeeeee (4.45:1, below WCAG's 4.5:1). It lives in every view's <style>, and the summary view,
+# which sits outside the Tab, is always rendered, so the rule is in the page whenever the tabs are.
 _STYLE = """<style>
 .p63-sc table{border-collapse:collapse;margin:.3em 0}
 .p63-sc th,.p63-sc td{border:1px solid #bbb;padding:.15em .45em;text-align:left;vertical-align:top}
@@ -53,6 +56,9 @@ _STYLE = """<style>
 .p63-sc mark{background:#F0E442;color:#000;font-weight:bold}
 .p63-sc .p63-ins{border-bottom:2px dotted #000}
 .p63-sc .p63-note{font-size:.92em}
+.p63-speaker-comparison .jupyter-widgets.widget-tab>.lm-TabBar .lm-TabBar-tab,
+.p63-speaker-comparison .jupyter-widgets.widget-tab>.lm-TabBar .lm-TabBar-tabLabel{
+color:var(--jp-ui-font-color1,#1a1a1a)}
 </style>"""
 
 

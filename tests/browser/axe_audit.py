@@ -17,12 +17,7 @@ SERIOUS = {"serious", "critical"}
 #: Known violations inside our widgets, each waiting for a fix in the widget's own module:
 #: (axe rule, CSS class of the node) -> why. They are reported by ``test_known_violations``,
 #: a strict xfail that starts failing the day the violation is gone (then delete the entry).
-KNOWN = {
-    ("color-contrast", "lm-TabBar-tabLabel"): (
-        "under Voila's theme the labels of the inactive tabs of ipywidgets' Tab are grey on grey "
-        "(speaker comparison's tabs)"
-    ),
-}
+KNOWN: dict[tuple[str, str], str] = {}
 OURS = '.jupyter-widgets, [class*="widget-"], [class*="p63-"]'
 
 # Which of axe's node targets lie inside our widgets (targets are CSS selector paths; a nested
