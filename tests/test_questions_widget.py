@@ -245,6 +245,35 @@ def test_question_set_progress_and_exports(tmp_path):
     assert s.csv_text().startswith("learner,qid")
 
 
+def _new_widgets(build):
+    """The ipywidgets objects (each one a comm message) that ``build()`` creates."""
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    result = build()
+    return result, [_instances[k] for k in set(_instances) - before]
+
+
+def test_question_set_shares_layouts_and_styles(tmp_path):
+    box, made = _new_widgets(lambda: question_set(1, folder=tmp_path, env={}))
+    kinds = [type(x).__name__ for x in made]
+    # One Layout per look (plain, full width, the card) and one Style per kind of control,
+    # instead of a fresh Layout and Style for each of some 140 controls.
+    assert kinds.count("Layout") == 3
+    assert sum(k.endswith("Style") for k in kinds) <= 6
+    assert len(made) < 200
+    s = box.view
+    buttons = [b for v in s.views for b in (v.check_button, v.hint_button, v.retry_button)]
+    assert len({id(b.layout) for b in buttons}) == 1
+    assert len({id(b.style) for b in buttons}) == 1
+    # Sharing does not leak state: one question's buttons change, the others' do not.
+    s.views[0].control.value = "b"
+    s.views[0].check_button.click()
+    assert s.views[0].check_button.disabled
+    assert not s.views[1].check_button.disabled
+    assert all(v.box.layout.border == "1px solid #ccc" for v in s.views)
+
+
 def test_question_set_restores_progress_and_name(tmp_path):
     first = question_set(2, folder=tmp_path, learner="Su", env={}).view
     first.views[1].control.value = "a"

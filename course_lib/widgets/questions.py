@@ -222,6 +222,47 @@ def _portfolio_name(learner: str) -> str:
     return f"portfolio_{safe}.html" if safe else "portfolio.html"
 
 
+# ----------------------------------------------------------------------------- shared parts
+
+
+class _Kit:
+    """Makes widgets that share their ``Layout`` and ``Style`` objects.
+
+    Every ipywidgets object is a comm the kernel opens with its full state, and each control
+    otherwise brings a fresh ``Layout`` and ``Style`` of its own: two thirds of a question set's
+    objects, and most of the time a lesson spends showing it. Controls that look alike share one
+    instance of each instead (ipywidgets allows it; none of our callbacks changes a layout or a
+    style). One kit serves one widget tree, so closing a tree never closes another's layouts.
+    """
+
+    def __init__(self) -> None:
+        self.plain = w.Layout()
+        self.wide = w.Layout(width="100%")
+        self.card = w.Layout(border="1px solid #ccc", padding="0.5em")
+        self._styles: dict[tuple[Any, ...], Any] = {}
+
+    def make(
+        self,
+        cls: type[w.DOMWidget],
+        *,
+        layout: w.Layout | None = None,
+        style: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``cls(**kwargs)`` with the shared layout and the shared style of its kind."""
+        traits = cls.class_traits()
+        if "style" in traits:
+            klass = traits["style"].klass
+            key = (klass, *sorted((style or {}).items()))
+            if key not in self._styles:
+                self._styles[key] = klass(**(style or {}))
+            kwargs["style"] = self._styles[key]
+        return cls(layout=self.plain if layout is None else layout, **kwargs)
+
+    def html(self, value: str = "") -> w.HTML:
+        return self.make(w.HTML, value=value)
+
+
 # ----------------------------------------------------------------------------- one question
 
 
@@ -235,7 +276,9 @@ class QuestionView:
         record: Mapping[str, Any] | None = None,
         learner: Callable[[], str] = lambda: "",
         on_save: Callable[[dict[str, Any]], None] | None = None,
+        kit: _Kit | None = None,
     ) -> None:
+        kit = _Kit() if kit is None else kit
         self.question = q
         self.store = store
         self.learner = learner
@@ -255,85 +298,101 @@ class QuestionView:
                 f"<p><strong>Claim.</strong> {esc(q.get('claim', ''))} "
                 f"<em>(choose the turns that {stance} it)</em></p>"
             )
-        self.prompt = w.HTML(head)
-        self.order_view = w.HTML()
+        self.prompt = kit.html(head)
+        #: The ordering question's current order as a numbered list (``None`` for other types).
+        self.order_view: w.HTML | None = None
         self.move_up = self.move_down = None
         if qtype == "single_choice":
-            self.control: Any = w.RadioButtons(
+            self.control: Any = kit.make(
+                w.RadioButtons,
                 options=[(option_label(q, o), o["id"]) for o in q["options"]],
                 value=None,
                 description="Your answer:",
                 style={"description_width": "initial"},
-                layout=w.Layout(width="100%"),
+                layout=kit.wide,
             )
             self.inputs: list[Any] = [self.control]
         elif qtype in ("multiple_choice", "evidence"):
             self.boxes = [
-                w.Checkbox(
+                kit.make(
+                    w.Checkbox,
                     value=False,
                     description=option_label(q, o),
                     indent=False,
-                    layout=w.Layout(width="100%"),
+                    layout=kit.wide,
                 )
                 for o in q["options"]
             ]
-            self.control = w.VBox(self.boxes)
+            self.control = kit.make(w.VBox, children=self.boxes)
             self.inputs = list(self.boxes)
         elif qtype == "ordering":
             self.labels = {o["id"]: option_label(q, o) for o in q["options"]}
-            self.control = w.Select(
+            self.order_view = kit.html()
+            self.control = kit.make(
+                w.Select,
                 options=[(self.labels[i], i) for i in initial_order(q)],
                 rows=len(q["options"]),
                 description="Order:",
-                layout=w.Layout(width="100%"),
+                layout=kit.wide,
             )
-            self.move_up = w.Button(
-                description="Move up", icon="arrow-up", tooltip="Move the selected item up"
+            self.move_up = kit.make(
+                w.Button,
+                description="Move up",
+                icon="arrow-up",
+                tooltip="Move the selected item up",
             )
-            self.move_down = w.Button(
-                description="Move down", icon="arrow-down", tooltip="Move the selected item down"
+            self.move_down = kit.make(
+                w.Button,
+                description="Move down",
+                icon="arrow-down",
+                tooltip="Move the selected item down",
             )
             self.move_up.on_click(lambda _b: self._move(-1))
             self.move_down.on_click(lambda _b: self._move(1))
             self.inputs = [self.control, self.move_up, self.move_down]
             self._show_order()
         else:
-            self.control = w.Textarea(
+            self.control = kit.make(
+                w.Textarea,
                 value="",
                 description="Your answer:",
                 placeholder="Write your answer here.",
                 rows=8,
                 style={"description_width": "initial"},
-                layout=w.Layout(width="100%"),
+                layout=kit.wide,
             )
             self.inputs = [self.control]
-        self.check_button = w.Button(
-            description="Check answer", button_style="primary", tooltip="Check and save your answer"
+        self.check_button = kit.make(
+            w.Button,
+            description="Check answer",
+            button_style="primary",
+            tooltip="Check and save your answer",
         )
-        self.hint_button = w.Button(
+        self.hint_button = kit.make(
+            w.Button,
             description="Show a hint",
             tooltip="Reveal the next hint",
             disabled=not q.get("hints"),
         )
-        self.retry_button = w.Button(
-            description="Try again", tooltip="Change your answer", disabled=True
+        self.retry_button = kit.make(
+            w.Button, description="Try again", tooltip="Change your answer", disabled=True
         )
-        self.hints = w.HTML()
-        self.feedback = w.HTML()
-        self.saved = w.HTML()
+        self.hints = kit.html()
+        self.feedback = kit.html()
+        self.saved = kit.html()
         self.check_button.on_click(lambda _b: self.check())
         self.hint_button.on_click(lambda _b: self.hint())
         self.retry_button.on_click(lambda _b: self.try_again())
         parts: list[Any] = [self.prompt, self.control]
         if self.move_up is not None:
-            parts += [w.HBox([self.move_up, self.move_down]), self.order_view]
+            parts += [kit.make(w.HBox, children=[self.move_up, self.move_down]), self.order_view]
         parts += [
-            w.HBox([self.check_button, self.hint_button, self.retry_button]),
+            kit.make(w.HBox, children=[self.check_button, self.hint_button, self.retry_button]),
             self.hints,
             self.feedback,
             self.saved,
         ]
-        self.box = w.VBox(parts, layout=w.Layout(border="1px solid #ccc", padding="0.5em"))
+        self.box = kit.make(w.VBox, children=parts, layout=kit.card)
         self.box.add_class("p63-q")
         self.box.view = self  # type: ignore[attr-defined]
         if record is not None:
@@ -511,12 +570,15 @@ def question(
     store = AnswerStore(folder)
     report, problem = _load(store)
     name = clean_input(learner, MAX_INPUT)
-    view = QuestionView(bank.get(qid), store, report.answers.get(qid), learner=lambda: name)
-    extra: list[Any] = [w.HTML(_STYLE)]
+    kit = _Kit()
+    view = QuestionView(
+        bank.get(qid), store, report.answers.get(qid), learner=lambda: name, kit=kit
+    )
+    extra: list[Any] = [kit.html(_STYLE)]
     if problem:
-        extra.append(w.HTML(problem))
+        extra.append(kit.html(problem))
     if on_binder(env):
-        link = w.HTML()
+        link = kit.html()
 
         def refresh(_record: dict[str, Any] | None = None) -> None:
             records = store.load().records if _record is not None else report.records
@@ -531,7 +593,7 @@ def question(
 
         refresh()
         view.on_save = refresh
-        extra += [w.HTML(binder_notice_html()), link]
+        extra += [kit.html(binder_notice_html()), link]
     box = view.box
     box.children = tuple(extra) + tuple(box.children)
     return box
@@ -562,28 +624,32 @@ class QuestionSetView:
         saved_name = next(
             (r.get("learner") for r in reversed(self.records) if r.get("learner")), ""
         )
-        self.name = w.Text(
+        kit = _Kit()
+        self.name = kit.make(
+            w.Text,
             value=clean_input(learner or saved_name, MAX_INPUT),
             description="Your name:",
             placeholder="Used in your exported files",
             style={"description_width": "initial"},
         )
         title = "All questions" if lesson is None else f"Lesson {lesson:02d} questions"
-        self.title = w.HTML(f"<h3>{esc(title)}</h3>" + _folder_html(store))
-        self.progress = w.HTML()
-        self.notice = w.HTML(problem)
-        self.binder_link = w.HTML()
-        self.csv_button = w.Button(
+        self.title = kit.html(f"<h3>{esc(title)}</h3>" + _folder_html(store))
+        self.progress = kit.html()
+        self.notice = kit.html(problem)
+        self.binder_link = kit.html()
+        self.csv_button = kit.make(
+            w.Button,
             description="Download answers (CSV)",
             icon="download",
             tooltip="Export your answers as CSV",
         )
-        self.html_button = w.Button(
+        self.html_button = kit.make(
+            w.Button,
             description="Download portfolio (HTML)",
             icon="download",
             tooltip="Export a readable portfolio to hand in",
         )
-        self.downloads = w.HTML()
+        self.downloads = kit.html()
         self.csv_button.on_click(lambda _b: self.export_csv())
         self.html_button.on_click(lambda _b: self.export_html())
         self.views = [
@@ -593,15 +659,16 @@ class QuestionSetView:
                 report.answers.get(q["id"]),
                 learner=self.learner,
                 on_save=self._saved,
+                kit=kit,
             )
             for q in self.questions
         ]
-        top: list[Any] = [w.HTML(_STYLE), self.title]
+        top: list[Any] = [kit.html(_STYLE), self.title]
         if binder:
-            top += [w.HTML(binder_notice_html()), self.binder_link]
+            top += [kit.html(binder_notice_html()), self.binder_link]
         top += [self.notice, self.name, self.progress]
-        bottom = [w.HBox([self.csv_button, self.html_button]), self.downloads]
-        self.box = w.VBox(top + [v.box for v in self.views] + bottom)
+        bottom = [kit.make(w.HBox, children=[self.csv_button, self.html_button]), self.downloads]
+        self.box = kit.make(w.VBox, children=top + [v.box for v in self.views] + bottom)
         self.box.add_class("p63-qset")
         self.box.view = self  # type: ignore[attr-defined]
         self._update()
