@@ -14,10 +14,6 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser.conftest import ARTIFACTS
 
 SERIOUS = {"serious", "critical"}
-#: Known violations inside our widgets, each waiting for a fix in the widget's own module:
-#: (axe rule, CSS class of the node) -> why. They are reported by ``test_known_violations``,
-#: a strict xfail that starts failing the day the violation is gone (then delete the entry).
-KNOWN: dict[tuple[str, str], str] = {}
 OURS = '.jupyter-widgets, [class*="widget-"], [class*="p63-"]'
 
 # Which of axe's node targets lie inside our widgets (targets are CSS selector paths; a nested
@@ -33,11 +29,7 @@ INSIDE_OURS = """([targets, ours]) => targets.map(t => {
 _SUMMARY_STARTED = [False]
 
 
-def known(rule: str, html: str) -> bool:
-    return any(rule == r and f"{cls}" in html.split(">", 1)[0] for r, cls in KNOWN)
-
-
-def audit(page, name: str, context: str | None = None, include_known: bool = False) -> list[dict]:
+def audit(page, name: str, context: str | None = None) -> list[dict]:
     """Run axe; save everything; return the serious/critical violations inside our widgets."""
     results = Axe().run(page, context=context)
     ours: list[dict] = []
@@ -46,8 +38,6 @@ def audit(page, name: str, context: str | None = None, include_known: bool = Fal
         targets = [node["target"] for node in violation["nodes"]]
         inside = page.evaluate(INSIDE_OURS, [targets, OURS])
         our_nodes = [n for n, flag in zip(violation["nodes"], inside, strict=True) if flag]
-        if not include_known:
-            our_nodes = [n for n in our_nodes if not known(violation["id"], n["html"])]
         summary.append(
             f"{name}: {violation['id']} ({violation['impact']}): {len(violation['nodes'])} nodes, "
             f"{len(our_nodes)} in our widgets"

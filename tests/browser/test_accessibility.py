@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe_audit import KNOWN, audit
+from tests.browser.axe_audit import audit
 from tests.browser.conftest import ROOT
 from tests.browser.jlab import describe, run_lesson_once, run_notebook
 
@@ -22,8 +22,6 @@ pytestmark = pytest.mark.browser
 
 LESSONS = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 VIEWS = sorted(p.stem for p in (ROOT / "explorer").glob("*.ipynb"))
-#: Where each known violation shows: (server, explorer view).
-KNOWN_WHERE: list[tuple[str, str]] = []
 
 
 def _voila_render(page, voila, view: str) -> None:
@@ -52,22 +50,6 @@ def test_audit_finds_a_planted_violation(lab, page):
     run_notebook(page, lab, "harness/axe_planted.ipynb")
     ours = audit(page, "planted", ".jp-NotebookPanel:not(.lm-mod-hidden)")
     assert {"label", "image-alt"} & {v["id"] for v in ours}, ours
-
-
-@pytest.mark.xfail(reason="; ".join(KNOWN.values()), strict=True)
-@pytest.mark.parametrize(("server", "view"), KNOWN_WHERE)
-def test_known_violations_are_fixed(request, page, server, view):
-    """Fails (as expected) while a known violation remains; once the widget is fixed it passes,
-    which a strict xfail reports as a failure: then delete the entry from KNOWN."""
-    if server == "lab":
-        lab = request.getfixturevalue("lab")
-        run_notebook(page, lab, f"explorer/{view}.ipynb")
-        context = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-    else:
-        _voila_render(page, request.getfixturevalue("voila"), view)
-        context = "#rendered_cells"
-    ours = audit(page, f"known-{server}-{view}", context, include_known=True)
-    assert not ours, json.dumps(ours, indent=1)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
