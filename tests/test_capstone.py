@@ -262,3 +262,33 @@ def test_widget_warns_on_binder(turns, monkeypatch):
 
 def test_rubric_titles_cover_the_rubric():
     assert set(cap.RUBRIC_TITLES) == {k for k, _ in cap.RUBRIC}
+
+
+def _new_widgets(build):
+    """The ipywidgets objects (each one a comm message) that ``build()`` creates."""
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    result = build()
+    return result, [_instances[k] for k in set(_instances) - before]
+
+
+def test_widget_shares_layouts_and_styles(turns):
+    box, made = _new_widgets(lambda: capstone(turns))
+    kinds = [type(x).__name__ for x in made]
+    # One Layout per look and one Style per kind of control (131 objects, 47 Layouts before).
+    assert kinds.count("Layout") <= 9
+    assert sum(k.endswith("Style") for k in kinds) <= 7
+    assert len(made) <= 70
+    c = box.controls
+    rubric = list(c["rubric"].values())
+    assert len({id(r.layout) for r in rubric}) == 1
+    assert len({id(r.style) for r in rubric}) == 1
+    assert rubric[0].layout.width == "12em"
+    assert c["copy"].layout.height == "6em"
+    assert c["essay"].layout.height == "18em"
+    assert box.layout.border == "1px solid #ccc"
+    # Sharing does not leak state: ticking one criterion leaves the others as they were.
+    before = [r.value for r in rubric]
+    rubric[0].value = not before[0]
+    assert [r.value for r in rubric[1:]] == before[1:]

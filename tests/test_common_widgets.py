@@ -84,3 +84,39 @@ def test_builders_sharing_a_module_name_work_in_any_import_order(name):
 
     built = getattr(widgets, name)()
     assert isinstance(built, w.Box)
+
+
+def test_kit_shares_one_layout_per_look_and_one_style_per_kind():
+    from ipywidgets.widgets.widget_bool import CheckboxStyle
+    from ipywidgets.widgets.widget_description import DescriptionStyle
+
+    from course_lib.widgets._common import Kit
+
+    kit = Kit()
+    assert kit.layout(width="auto", max_width="3em") is kit.layout(max_width="3em", width="auto")
+    assert kit.layout(width="auto") is not kit.layout(width="auto", max_width="3em")
+    assert kit.layout() is not kit.layout(width="auto")
+    assert kit.style(CheckboxStyle) is kit.style(CheckboxStyle)
+    assert kit.style(CheckboxStyle) is not kit.style(CheckboxStyle, description_width="initial")
+    a = kit.make(w.Checkbox, description="a", layout={"width": "auto"})
+    b = kit.make(w.Checkbox, description="b", layout={"width": "auto"})
+    d = kit.make(w.Dropdown, description="d", options=["x"], layout={"width": "auto"})
+    t = kit.make(w.Checkbox, description="t", style={"description_width": "initial"})
+    assert a.layout is b.layout is d.layout
+    assert a.style is b.style
+    assert isinstance(a.style, CheckboxStyle)
+    assert isinstance(d.style, DescriptionStyle)
+    assert t.style is not a.style
+    assert t.style.description_width == "initial"
+    assert t.layout is kit.layout()
+    assert t.layout is not a.layout
+    own = w.Layout(display="none")
+    assert kit.make(w.HTML, layout=own).layout is own
+    assert kit.html("<b>x</b>").value == "<b>x</b>"
+    box = kit.make(w.VBox, children=[a, b])
+    assert box.layout is kit.layout()
+    assert box.children == (a, b)
+    with pytest.raises(TypeError):
+        kit.make(w.VBox, style={"description_width": "initial"})
+    # A second kit (another widget tree) shares nothing with the first.
+    assert Kit().layout() is not kit.layout()

@@ -357,3 +357,34 @@ def test_cached_rendering_matches_fresh_rendering(turns, people, glossary):
 @pytest.mark.parametrize(("start", "expected"), [(0, 1), (999, 54), ("7", 7), ("x", 1), (None, 1)])
 def test_builder_clamps_the_start_turn(turns, start, expected):
     assert reader(turns, start=start, query=None).controls["turn"].value == expected
+
+
+def _new_widgets(build):
+    """The ipywidgets objects (each one a comm message) that ``build()`` creates."""
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    result = build()
+    return result, [_instances[k] for k in set(_instances) - before]
+
+
+def test_widget_shares_layouts_and_styles(turns, people, glossary):
+    box, made = _new_widgets(lambda: reader(turns, people, glossary))
+    kinds = [type(x).__name__ for x in made]
+    # One Layout per look and one Style per kind of control (47 objects, 17 Layouts before).
+    assert kinds.count("Layout") <= 6
+    assert sum(k.endswith("Style") for k in kinds) <= 8
+    assert len(made) <= 32
+    c = box.controls
+    assert c["previous"].layout is c["next"].layout
+    assert c["previous"].style is c["next"].style
+    assert c["turn"].layout.width == "150px"
+    assert c["search"].layout.width == "420px"
+    # The citation is shown and hidden through its layout, so that layout is its own.
+    assert all(c["citation"].layout is not x.layout for k, x in c.items() if k != "citation")
+    c["view"].value = "whole"
+    assert c["citation"].layout.display is None
+    assert c["text"].layout.display is None
+    c["view"].value = "turn"
+    assert c["citation"].layout.display == "none"
+    assert c["text"].layout.display is None

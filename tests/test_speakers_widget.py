@@ -237,3 +237,32 @@ def test_themes_html_falls_back_to_turn_shares_for_an_unknown_measure(widget):
                        ["Liu", "Kim"], measure="<script>")  # fmt: skip
     assert "share of turns" in html
     assert "<script>" not in html
+
+
+def _new_widgets(build):
+    """The ipywidgets objects (each one a comm message) that ``build()`` creates."""
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    result = build()
+    return result, [_instances[k] for k in set(_instances) - before]
+
+
+def test_widget_shares_layouts_and_styles():
+    box, made = _new_widgets(speaker_comparison)
+    kinds = [type(x).__name__ for x in made]
+    # One Layout per look and one Style per kind of control (55 objects, 21 Layouts before).
+    assert kinds.count("Layout") <= 3
+    assert sum(k.endswith("Style") for k in kinds) <= 8
+    assert len(made) <= 34
+    c, v = box.controls, box.views
+    assert len({id(x.layout) for x in v.values()}) == 1
+    assert c["measure"].style is c["preset"].style
+    assert c["term"].layout.width == "32em"
+    assert c["top_n"].style.description_width == "initial"
+    assert c["highlight"].style.description_width == "initial"
+    assert c["preset"].style.description_width == ""
+    # Sharing a Style does not share a value: switching a control leaves the others alone.
+    c["measure"].value = "share_words"
+    assert c["preset"].value == ""
+    assert speaker_comparison().views["summary"].layout is not v["summary"].layout

@@ -271,3 +271,33 @@ def test_timeline_view_with_bad_years_explains_and_escapes(bad):
     assert "events shown" in status
     assert 'role="status"' in status
     assert options
+
+
+def _new_widgets(build):
+    """The ipywidgets objects (each one a comm message) that ``build()`` creates."""
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    result = build()
+    return result, [_instances[k] for k in set(_instances) - before]
+
+
+def test_timeline_shares_layouts_and_styles():
+    box, made = _new_widgets(build_timeline)
+    kinds = [type(x).__name__ for x in made]
+    # One Layout per look and one Style per kind of control (66 objects, 23 Layouts before).
+    assert kinds.count("Layout") <= 6
+    assert sum(k.endswith("Style") for k in kinds) <= 5
+    assert len(made) <= 40
+    boxes = list(box.parts["categories"].values())
+    assert len({id(b.layout) for b in boxes}) == 1
+    assert len({id(b.style) for b in boxes}) == 1
+    assert box.parts["event"].layout.max_width == "60em"
+    assert box.parts["turn"].layout.max_width == "30em"
+    assert box.parts["year_from"].layout.max_width is None
+    # Two timelines never share an object, and sharing does not leak a control's state.
+    other = build_timeline()
+    assert other.parts["status"].layout is not box.parts["status"].layout
+    boxes[0].value = False
+    assert not boxes[0].value
+    assert all(b.value for b in boxes[1:])

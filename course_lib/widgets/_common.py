@@ -1,4 +1,4 @@
-"""Shared pieces for the widget builders: escaping, the palette, labelled controls.
+"""Shared pieces for the widget builders: escaping, the palette, labelled controls, shared parts.
 
 Everything that reaches an HTML widget from data or from a learner goes through :func:`esc`.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import sys
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import ipywidgets as w
@@ -18,6 +18,7 @@ __all__ = [
     "OKABE_ITO",
     "SPEAKER_COLOURS",
     "SPEAKER_MARKS",
+    "Kit",
     "callable_module",
     "clean_input",
     "esc",
@@ -123,6 +124,117 @@ def status(message: str = "") -> w.HTML:
     ipywidgets.HTML
     """
     return w.HTML(f'<p role="status" aria-live="polite">{esc(message)}</p>')
+
+
+class Kit:
+    """Makes widgets that share their ``Layout`` and ``Style`` objects.
+
+    Every ipywidgets object is a comm the kernel opens with its full state, and every control
+    otherwise brings a fresh ``Layout`` and ``Style`` of its own: often half of a builder's
+    objects, and most of the time a lesson spends showing it. Widgets that look alike share one
+    instance of each instead (ipywidgets allows it). Use one kit per builder call, so that two
+    widget trees never share an object and closing one never closes the other's layouts.
+
+    A widget whose layout or style a callback changes later (``citation.layout.display =
+    "none"``) must not share it: build that widget without the kit.
+
+    Examples
+    --------
+    >>> kit = Kit()
+    >>> a = kit.make(w.Button, description="A", layout={"width": "auto"})
+    >>> b = kit.make(w.Button, description="B", layout={"width": "auto"})
+    >>> a.layout is b.layout and a.style is b.style
+    True
+    """
+
+    def __init__(self) -> None:
+        self._layouts: dict[tuple[tuple[str, Any], ...], w.Layout] = {}
+        self._styles: dict[tuple[Any, ...], Any] = {}
+
+    def layout(self, **kwargs: Any) -> w.Layout:
+        """The kit's ``Layout(**kwargs)``: one instance per distinct set of keywords.
+
+        Parameters
+        ----------
+        **kwargs
+            Layout traits (``width="auto"``, ``border="1px solid #ccc"`` ...).
+
+        Returns
+        -------
+        ipywidgets.Layout
+        """
+        key = tuple(sorted(kwargs.items()))
+        if key not in self._layouts:
+            self._layouts[key] = w.Layout(**kwargs)
+        return self._layouts[key]
+
+    def style(self, kind: type[Any], **kwargs: Any) -> Any:
+        """The kit's ``kind(**kwargs)`` style: one instance per style class and keywords.
+
+        Parameters
+        ----------
+        kind : type
+            A style class (``ipywidgets.CheckboxStyle`` ...).
+        **kwargs
+            Style traits (``description_width="initial"`` ...).
+
+        Returns
+        -------
+        ipywidgets.Style
+        """
+        key = (kind, *sorted(kwargs.items()))
+        if key not in self._styles:
+            self._styles[key] = kind(**kwargs)
+        return self._styles[key]
+
+    def make(
+        self,
+        cls: type[Any],
+        *,
+        layout: w.Layout | Mapping[str, Any] | None = None,
+        style: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``cls(**kwargs)`` with the kit's layout and the kit's style of its kind.
+
+        Parameters
+        ----------
+        cls : type
+            An ipywidgets widget class (``w.Button``, ``w.VBox`` ...).
+        layout : Layout or mapping, optional
+            A mapping names the kit's shared layout with those keywords; a ``Layout`` is used
+            as given; ``None`` means the kit's plain layout.
+        style : mapping, optional
+            Style keywords; the widget gets the kit's style of its class with them.
+        **kwargs
+            Passed on to ``cls``.
+
+        Returns
+        -------
+        ipywidgets.DOMWidget
+        """
+        traits = cls.class_traits()
+        if "style" in traits:
+            kwargs["style"] = self.style(traits["style"].klass, **(style or {}))
+        elif style:
+            raise TypeError(f"{cls.__name__} has no style")
+        if not isinstance(layout, w.Layout):
+            layout = self.layout(**(layout or {}))
+        return cls(layout=layout, **kwargs)
+
+    def html(self, value: str = "") -> w.HTML:
+        """An HTML widget with the kit's plain layout and shared style.
+
+        Parameters
+        ----------
+        value : str
+            Its HTML, already escaped where it holds data or input.
+
+        Returns
+        -------
+        ipywidgets.HTML
+        """
+        return self.make(w.HTML, value=value)
 
 
 def callable_module(module_name: str, builder: Callable[..., Any]) -> None:

@@ -14,7 +14,7 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib import capstone as cap
-from course_lib.widgets._common import callable_module, esc
+from course_lib.widgets._common import Kit, callable_module, esc
 
 __all__ = ["capstone"]
 
@@ -91,62 +91,71 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
     state = cap.load_draft(where, turns)
     n = int(turns["turn"].max())
 
-    question = w.HTML(
+    kit = Kit()  # shared layouts and styles: no callback below changes one
+    question = kit.html(
         f"<p><strong>Question:</strong> {esc(cap.QUESTION)}</p>"
         f"<p>Write {cap.WORD_RANGE[0]} to {cap.WORD_RANGE[1]} words. Quote the minutes word for "
         "word and cite each quotation as (Minutes, turn N): the evidence picker does it for you."
         "</p>"
     )
-    turn_box = w.BoundedIntText(
-        value=1, min=1, max=n, description="Turn", layout={"width": "150px"}
+    turn_box = kit.make(
+        w.BoundedIntText, value=1, min=1, max=n, description="Turn", layout={"width": "150px"}
     )
-    sentence = w.Dropdown(
+    sentence = kit.make(
+        w.Dropdown,
         options=_sentence_options(turns, 1),
         value=-1,
         description="Sentence",
         layout={"width": "95%"},
     )
-    quote = w.Text(
+    quote = kit.make(
+        w.Text,
         description="Or quote",
         placeholder="optional: paste a shorter span of this turn, word for word",
         layout={"width": "95%"},
     )
-    add = w.Button(
+    add = kit.make(
+        w.Button,
         description="Add to evidence",
         icon="plus",
         tooltip="Add this quotation",
         layout={"width": "auto"},
     )
-    remove = w.Button(
+    remove = kit.make(
+        w.Button,
         description="Remove last",
         icon="minus",
         tooltip="Remove the last item",
         layout={"width": "auto"},
     )
-    insert = w.Button(
+    insert = kit.make(
+        w.Button,
         description="Insert last into essay",
         tooltip="Append the last quotation to the essay",
         layout={"width": "auto"},
     )
-    picker_status = w.HTML(_status_html(""))
-    evidence = w.HTML(_evidence_html(state.evidence))
-    copy = w.Textarea(
+    picker_status = kit.html(_status_html(""))
+    evidence = kit.html(_evidence_html(state.evidence))
+    copy = kit.make(
+        w.Textarea,
         value=cap.evidence_lines(state.evidence),
         description="Copy from here",
         style={"description_width": "initial"},
         layout={"width": "95%", "height": "6em"},
     )
-    essay = w.Textarea(
+    essay = kit.make(
+        w.Textarea,
         value=state.essay,
         description="Essay",
         placeholder="Your answer, with quotations cited as (Minutes, turn N)",
         continuous_update=False,
         layout={"width": "95%", "height": "18em"},
     )
-    check = w.HTML(_check_html(cap.check_essay(state.essay, turns)))
-    name = w.Text(value=state.name, description="Your name", continuous_update=False)
+    check = kit.html(_check_html(cap.check_essay(state.essay, turns)))
+    name = kit.make(w.Text, value=state.name, description="Your name", continuous_update=False)
     rubric = {
-        key: w.Checkbox(
+        key: kit.make(
+            w.Checkbox,
             value=bool(state.checks.get(key)),
             description=cap.RUBRIC_TITLES.get(key, key),
             tooltip=text,
@@ -156,16 +165,19 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
         for key, text in cap.RUBRIC
     }
     rubric_rows = [
-        w.HBox([rubric[key], w.HTML(f"<span>{esc(text)}</span>")]) for key, text in cap.RUBRIC
+        kit.make(w.HBox, children=[rubric[key], kit.html(f"<span>{esc(text)}</span>")])
+        for key, text in cap.RUBRIC
     ]
-    score = w.HTML()
-    fmt = w.Dropdown(options=[("HTML page", "html"), ("Markdown", "md")], description="Format")
-    export_button = w.Button(description="Save my essay", icon="save", tooltip="Export")
-    export_status = w.HTML(_status_html(""))
-    download = w.HTML()
+    score = kit.html()
+    fmt = kit.make(
+        w.Dropdown, options=[("HTML page", "html"), ("Markdown", "md")], description="Format"
+    )
+    export_button = kit.make(w.Button, description="Save my essay", icon="save", tooltip="Export")
+    export_status = kit.html(_status_html(""))
+    download = kit.html()
     from course_lib.store import on_binder
 
-    binder_note = w.HTML(
+    binder_note = kit.html(
         "<p><strong>On Binder, this session and every file in it are deleted after a short "
         "idle time.</strong> After saving, use the download link to keep your essay.</p>"
         if on_binder()
@@ -263,27 +275,28 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
     export_button.on_click(on_export)
     show_score()
 
-    box = w.VBox(
-        [
+    box = kit.make(
+        w.VBox,
+        children=[
             question,
-            w.HTML("<h4>1. Gather evidence</h4>"),
+            kit.html("<h4>1. Gather evidence</h4>"),
             turn_box,
             sentence,
             quote,
-            w.HBox([add, remove, insert]),
+            kit.make(w.HBox, children=[add, remove, insert]),
             picker_status,
             evidence,
             copy,
-            w.HTML("<h4>2. Write</h4>"),
+            kit.html("<h4>2. Write</h4>"),
             essay,
             check,
-            w.HTML("<h4>3. Assess your essay against the rubric</h4>"),
+            kit.html("<h4>3. Assess your essay against the rubric</h4>"),
             *rubric_rows,
             score,
-            w.HTML("<h4>4. Save and hand in</h4>"),
+            kit.html("<h4>4. Save and hand in</h4>"),
             binder_note,
             name,
-            w.HBox([fmt, export_button]),
+            kit.make(w.HBox, children=[fmt, export_button]),
             export_status,
             download,
         ],

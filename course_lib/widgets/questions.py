@@ -30,7 +30,7 @@ from course_lib.store import (
     portfolio_html,
     records_to_csv,
 )
-from course_lib.widgets._common import MAX_INPUT, OKABE_ITO, clean_input, esc
+from course_lib.widgets._common import MAX_INPUT, OKABE_ITO, Kit, clean_input, esc
 
 __all__ = [
     "binder_notice_html",
@@ -224,43 +224,10 @@ def _portfolio_name(learner: str) -> str:
 
 # ----------------------------------------------------------------------------- shared parts
 
-
-class _Kit:
-    """Makes widgets that share their ``Layout`` and ``Style`` objects.
-
-    Every ipywidgets object is a comm the kernel opens with its full state, and each control
-    otherwise brings a fresh ``Layout`` and ``Style`` of its own: two thirds of a question set's
-    objects, and most of the time a lesson spends showing it. Controls that look alike share one
-    instance of each instead (ipywidgets allows it; none of our callbacks changes a layout or a
-    style). One kit serves one widget tree, so closing a tree never closes another's layouts.
-    """
-
-    def __init__(self) -> None:
-        self.plain = w.Layout()
-        self.wide = w.Layout(width="100%")
-        self.card = w.Layout(border="1px solid #ccc", padding="0.5em")
-        self._styles: dict[tuple[Any, ...], Any] = {}
-
-    def make(
-        self,
-        cls: type[w.DOMWidget],
-        *,
-        layout: w.Layout | None = None,
-        style: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """``cls(**kwargs)`` with the shared layout and the shared style of its kind."""
-        traits = cls.class_traits()
-        if "style" in traits:
-            klass = traits["style"].klass
-            key = (klass, *sorted((style or {}).items()))
-            if key not in self._styles:
-                self._styles[key] = klass(**(style or {}))
-            kwargs["style"] = self._styles[key]
-        return cls(layout=self.plain if layout is None else layout, **kwargs)
-
-    def html(self, value: str = "") -> w.HTML:
-        return self.make(w.HTML, value=value)
+# Every question set shares these looks through one Kit (see course_lib.widgets._common.Kit):
+# one Layout per look and one Style per control kind instead of one of each per control.
+_WIDE = {"width": "100%"}
+_CARD = {"border": "1px solid #ccc", "padding": "0.5em"}
 
 
 # ----------------------------------------------------------------------------- one question
@@ -276,9 +243,9 @@ class QuestionView:
         record: Mapping[str, Any] | None = None,
         learner: Callable[[], str] = lambda: "",
         on_save: Callable[[dict[str, Any]], None] | None = None,
-        kit: _Kit | None = None,
+        kit: Kit | None = None,
     ) -> None:
-        kit = _Kit() if kit is None else kit
+        kit = Kit() if kit is None else kit
         self.question = q
         self.store = store
         self.learner = learner
@@ -309,7 +276,7 @@ class QuestionView:
                 value=None,
                 description="Your answer:",
                 style={"description_width": "initial"},
-                layout=kit.wide,
+                layout=_WIDE,
             )
             self.inputs: list[Any] = [self.control]
         elif qtype in ("multiple_choice", "evidence"):
@@ -319,7 +286,7 @@ class QuestionView:
                     value=False,
                     description=option_label(q, o),
                     indent=False,
-                    layout=kit.wide,
+                    layout=_WIDE,
                 )
                 for o in q["options"]
             ]
@@ -333,7 +300,7 @@ class QuestionView:
                 options=[(self.labels[i], i) for i in initial_order(q)],
                 rows=len(q["options"]),
                 description="Order:",
-                layout=kit.wide,
+                layout=_WIDE,
             )
             self.move_up = kit.make(
                 w.Button,
@@ -359,7 +326,7 @@ class QuestionView:
                 placeholder="Write your answer here.",
                 rows=8,
                 style={"description_width": "initial"},
-                layout=kit.wide,
+                layout=_WIDE,
             )
             self.inputs = [self.control]
         self.check_button = kit.make(
@@ -392,7 +359,7 @@ class QuestionView:
             self.feedback,
             self.saved,
         ]
-        self.box = kit.make(w.VBox, children=parts, layout=kit.card)
+        self.box = kit.make(w.VBox, children=parts, layout=_CARD)
         self.box.add_class("p63-q")
         self.box.view = self  # type: ignore[attr-defined]
         if record is not None:
@@ -570,7 +537,7 @@ def question(
     store = AnswerStore(folder)
     report, problem = _load(store)
     name = clean_input(learner, MAX_INPUT)
-    kit = _Kit()
+    kit = Kit()
     view = QuestionView(
         bank.get(qid), store, report.answers.get(qid), learner=lambda: name, kit=kit
     )
@@ -624,7 +591,7 @@ class QuestionSetView:
         saved_name = next(
             (r.get("learner") for r in reversed(self.records) if r.get("learner")), ""
         )
-        kit = _Kit()
+        kit = Kit()
         self.name = kit.make(
             w.Text,
             value=clean_input(learner or saved_name, MAX_INPUT),

@@ -12,7 +12,7 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib.reader import ReaderData, clamp_turn, explain_html, render_view
-from course_lib.widgets._common import callable_module, esc
+from course_lib.widgets._common import Kit, callable_module, esc
 
 __all__ = ["reader"]
 
@@ -78,47 +78,56 @@ def reader(
     n = int(turns["turn"].max())
     data = ReaderData.from_frames(turns, people, glossary)
 
-    previous = w.Button(description="Previous turn", icon="arrow-left", tooltip="Previous turn")
-    following = w.Button(description="Next turn", icon="arrow-right", tooltip="Next turn")
-    turn_box = w.BoundedIntText(
+    # Shared layouts and styles; only the citation's layout changes later, so it has its own.
+    kit = Kit()
+    previous = kit.make(
+        w.Button, description="Previous turn", icon="arrow-left", tooltip="Previous turn"
+    )
+    following = kit.make(w.Button, description="Next turn", icon="arrow-right", tooltip="Next turn")
+    turn_box = kit.make(
+        w.BoundedIntText,
         value=clamp_turn(start, n),
         min=1,
         max=n,
         description="Turn",
         layout={"width": "150px"},
     )
-    view_toggle = w.ToggleButtons(
+    view_toggle = kit.make(
+        w.ToggleButtons,
         options=[("One turn", "turn"), ("Whole conversation", "whole")],
         value=view if view in ("turn", "whole") else "turn",
         description="Show",
         style={"button_width": "auto"},
     )
-    mode_toggle = w.ToggleButtons(
+    mode_toggle = kit.make(
+        w.ToggleButtons,
         options=[("Marked", "marked"), ("Hidden", "hidden")],
         value=mode if mode in ("marked", "hidden") else "marked",
         description="Insertions",
         tooltip="The translators' [insertions]: kept and marked, or hidden",
         style={"button_width": "auto"},
     )
-    search = w.Text(
+    search = kit.make(
+        w.Text,
         value=query if isinstance(query, str) else "",
         description="Search",
         placeholder="a word or phrase, e.g. Stalin (press Enter)",
         continuous_update=False,
         layout={"width": "420px"},
     )
-    status = w.HTML(_status_html(""))
-    matches = w.Dropdown(
+    status = kit.html(_status_html(""))
+    matches = kit.make(
+        w.Dropdown,
         options=[_NO_MATCH],
         value=0,
         description="Go to match",
         style={"description_width": "initial"},
     )
-    citation = w.HTML()
-    text = w.HTML()
-    explain = w.Dropdown(options=[_NO_EXPLAIN], value="", description="Explain")
-    explanation = w.HTML(explain_html("", people, glossary))
-    help_html = w.HTML(
+    citation = w.HTML()  # not from the kit: refresh() shows and hides it through its layout
+    text = kit.html()
+    explain = kit.make(w.Dropdown, options=[_NO_EXPLAIN], value="", description="Explain")
+    explanation = kit.html(explain_html("", people, glossary))
+    help_html = kit.html(
         "<p style='font-size:90%'>Square brackets mark words the translators added; with "
         "<b>Marked</b> they are kept, in italics with a dotted underline; with <b>Hidden</b> "
         "you read only what was said. Search is not case-sensitive and matches whole words; "
@@ -175,17 +184,18 @@ def reader(
     explain.observe(on_explain, names="value")
     refresh()
 
-    box = w.VBox(
-        [
-            w.HBox([previous, turn_box, following]),
+    box = kit.make(
+        w.VBox,
+        children=[
+            kit.make(w.HBox, children=[previous, turn_box, following]),
             view_toggle,
             mode_toggle,
-            w.HBox([search, matches]),
+            kit.make(w.HBox, children=[search, matches]),
             status,
             help_html,
             text,
             citation,
-            w.HBox([explain]),
+            kit.make(w.HBox, children=[explain]),
             explanation,
         ],
         layout={"border": "1px solid #ccc", "padding": "0.5em"},

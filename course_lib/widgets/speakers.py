@@ -23,6 +23,7 @@ from course_lib.widgets._common import (
     OKABE_ITO,
     SPEAKER_COLOURS,
     SPEAKER_MARKS,
+    Kit,
     clean_input,
     esc,
     html_table,
@@ -534,7 +535,9 @@ def speaker_comparison(
             cache[key] = make()
         return cache[key]
 
-    text_mode = w.ToggleButtons(
+    kit = Kit()  # shared layouts and styles: no callback below changes one
+    text_mode = kit.make(
+        w.ToggleButtons,
         options=[("As published, with [insertions]", True), ("Only what was said", False)],
         value=True,
         description="Count:",
@@ -544,44 +547,55 @@ def speaker_comparison(
         ],
         style={"description_width": "initial", "button_width": "auto"},
     )
-    summary_view = w.HTML()
+    summary_view = kit.html()
 
-    preset = w.Dropdown(
+    preset = kit.make(
+        w.Dropdown,
         options=[("(type your own)", "")] + [(name, name) for name in ALIASES],
         value="",
         description="Preset:",
     )
-    term_box = w.Text(
+    term_box = kit.make(
+        w.Text,
         value=clean_input(term),
         description="Word or phrase:",
         placeholder="e.g. Khrushchev, or CPSU | Soviet Party",
         continuous_update=False,
         style={"description_width": "initial"},
-        layout=w.Layout(width="32em"),
+        layout={"width": "32em"},
     )
-    terms_view = w.HTML()
+    terms_view = kit.html()
 
-    top_n = w.IntSlider(value=10, min=5, max=30, step=1, description="Words per speaker:")
-    top_n.style.description_width = "initial"
-    stop_box = w.Checkbox(
-        value=True, description="Leave out common words (stop list)", indent=False
+    top_n = kit.make(
+        w.IntSlider,
+        value=10,
+        min=5,
+        max=30,
+        step=1,
+        description="Words per speaker:",
+        style={"description_width": "initial"},
     )
-    distinctive_view = w.HTML()
+    stop_box = kit.make(
+        w.Checkbox, value=True, description="Leave out common words (stop list)", indent=False
+    )
+    distinctive_view = kit.html()
 
-    measure = w.Dropdown(
+    measure = kit.make(
+        w.Dropdown,
         options=[("Share of turns", "share_turns"), ("Share of words", "share_words")],
         value="share_turns",
         description="Measure:",
     )
-    themes_view = w.HTML()
+    themes_view = kit.html()
 
-    highlight = w.Dropdown(
+    highlight = kit.make(
+        w.Dropdown,
         options=[("(none)", "")] + [(label, theme) for theme, label in labels.items()],
         value="",
         description="Highlight theme:",
         style={"description_width": "initial"},
     )
-    flow_view = w.HTML()
+    flow_view = kit.html()
 
     def show_summary(*_: Any) -> None:
         inc = bool(text_mode.value)
@@ -648,25 +662,25 @@ def speaker_comparison(
     for show in (show_summary, show_terms, show_distinctive, show_themes, show_flow):
         show()
 
-    tabs = w.Tab(
+    def column(*children: Any) -> w.VBox:
+        return kit.make(w.VBox, children=children)
+
+    def row(*children: Any) -> w.HBox:
+        return kit.make(w.HBox, children=children)
+
+    tabs = kit.make(
+        w.Tab,
         children=[
-            w.VBox([w.HBox([preset, term_box]), terms_view]),
-            w.VBox([w.HBox([top_n, stop_box]), distinctive_view]),
-            w.VBox([measure, themes_view]),
-            w.VBox([highlight, flow_view]),
-        ]
+            column(row(preset, term_box), terms_view),
+            column(row(top_n, stop_box), distinctive_view),
+            column(measure, themes_view),
+            column(highlight, flow_view),
+        ],
     )
     for k, title in enumerate(["Words and terms", "Distinctive words", "Themes", "Flow"]):
         tabs.set_title(k, title)
 
-    box = w.VBox(
-        [
-            w.HTML("<h3>Who speaks, and how</h3>"),
-            text_mode,
-            summary_view,
-            tabs,
-        ]
-    )
+    box = column(kit.html("<h3>Who speaks, and how</h3>"), text_mode, summary_view, tabs)
     box.add_class("p63-speaker-comparison")
     box.controls = {  # type: ignore[attr-defined]
         "text": text_mode,

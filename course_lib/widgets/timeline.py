@@ -15,7 +15,14 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib import timeline as tl
-from course_lib.widgets._common import OKABE_ITO, callable_module, clean_input, esc, html_table
+from course_lib.widgets._common import (
+    OKABE_ITO,
+    Kit,
+    callable_module,
+    clean_input,
+    esc,
+    html_table,
+)
 
 __all__ = [
     "CATEGORY_STYLE",
@@ -413,62 +420,70 @@ def timeline(
     glossary = tl.term_turns(data.load_glossary() if glossary is None else glossary, turns)
 
     records = events.to_dict("records")  # once: updates filter these, not the DataFrame
+    kit = Kit()  # shared layouts and styles: no callback below changes one
+    initial = {"description_width": "initial"}
     year_options = [(str(y), y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
     year_from, year_to = (
-        w.Dropdown(
+        kit.make(
+            w.Dropdown,
             options=year_options,
             value=value,
             description=label,
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
+            style=initial,
+            layout={"width": "auto"},
         )
         for label, value in (("From year", FIRST_YEAR), ("To year", LAST_YEAR))
     )
     boxes = [
         (
             key,
-            w.Checkbox(
+            kit.make(
+                w.Checkbox,
                 value=True,
                 description=f"{_SYMBOL[CATEGORY_STYLE[key]['shape']]} {label}",
                 indent=False,
-                style={"description_width": "initial"},
-                layout=w.Layout(width="auto"),
+                style=initial,
+                layout={"width": "auto"},
             ),
         )
         for key, label in tl.CATEGORIES.items()
     ]
-    hindsight = w.Checkbox(
+    hindsight = kit.make(
+        w.Checkbox,
         value=False,
         description="Only what was known on 15 September 1963",
         indent=False,
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto"),
+        style=initial,
+        layout={"width": "auto"},
     )
-    status = w.HTML()
-    chart = w.HTML()
-    table = w.HTML()
-    event_pick = w.Dropdown(
+    status = kit.html()
+    chart = kit.html()
+    table = kit.html()
+    event_pick = kit.make(
+        w.Dropdown,
         description="Event",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto", max_width="60em"),
+        style=initial,
+        layout={"width": "auto", "max_width": "60em"},
     )
-    event_pane = w.HTML()
-    turn_pick = w.Dropdown(
+    event_pane = kit.html()
+    turn_pick = kit.make(
+        w.Dropdown,
         options=[("(choose a turn)", None)]
         + [(f"Turn {int(t.turn)} ({t.speaker})", int(t.turn)) for t in turns.itertuples()],
         value=None,
         description="From a turn, its events",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto", max_width="30em"),
+        style=initial,
+        layout={"width": "auto", "max_width": "30em"},
     )
-    turn_pane = w.HTML(turn_pane_html(events, links, None))
-    term = w.Text(
+    turn_pane = kit.html(turn_pane_html(events, links, None))
+    term = kit.make(
+        w.Text,
         placeholder="revisionism, Pravda, echelon ...",
         description="Look up a term",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto", max_width="30em"),
+        style=initial,
+        layout={"width": "auto", "max_width": "30em"},
     )
-    term_pane = w.HTML(glossary_html(glossary, ""))
+    term_pane = kit.html(glossary_html(glossary, ""))
 
     # Each setting of the controls is rendered once; going back to it is a lookup.
     views: OrderedDict[tuple[object, ...], tuple[str, str, str, list[tuple[str, str]]]]
@@ -504,15 +519,17 @@ def timeline(
     refresh()
     show_event()
 
-    box = w.VBox(
-        [
-            w.HTML("<h3>The split in context, 1950-1969</h3>"),
-            w.HBox([year_from, year_to], layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([b for _, b in boxes], layout=w.Layout(flex_flow="row wrap")),
+    wrap = {"flex_flow": "row wrap"}
+    box = kit.make(
+        w.VBox,
+        children=[
+            kit.html("<h3>The split in context, 1950-1969</h3>"),
+            kit.make(w.HBox, children=[year_from, year_to], layout=wrap),
+            kit.make(w.HBox, children=[b for _, b in boxes], layout=wrap),
             hindsight,
             status,
             chart,
-            w.HTML("<h4>The same events as a table</h4>"),
+            kit.html("<h4>The same events as a table</h4>"),
             table,
             event_pick,
             event_pane,
@@ -520,7 +537,7 @@ def timeline(
             turn_pane,
             term,
             term_pane,
-        ]
+        ],
     )
     box.parts = {  # type: ignore[attr-defined]
         "year_from": year_from,
