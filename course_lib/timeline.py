@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from itertools import accumulate
 from typing import Literal
 
 import pandas as pd
@@ -527,14 +529,23 @@ def link_problems(links: pd.DataFrame, turns: pd.DataFrame, events: pd.DataFrame
     return problems
 
 
-def _alias_patterns(aliases: object) -> list[re.Pattern[str]]:
+_TURN_SEP = "\x00"
+
+
+def _alias_pattern(aliases: object) -> re.Pattern[str] | None:
+    """One pattern matching any of ``aliases`` ("a|b") as a whole word, or ``None`` if none.
+
+    An alias holding the turn separator (a NUL character, never in the minutes) is dropped, so
+    that no match can run from one turn into the next.
+    """
     if not isinstance(aliases, str):
-        return []
-    return [
-        re.compile(rf"(?<!\w){re.escape(a.strip())}(?!\w)", re.IGNORECASE)
-        for a in aliases.split("|")
-        if a.strip()
-    ]
+        return None
+    words = [a.strip() for a in aliases.split("|") if a.strip() and _TURN_SEP not in a]
+    if not words:
+        return None
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(a) for a in words) + r")(?!\w)", re.IGNORECASE
+    )
 
 
 def term_turns(glossary: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
@@ -552,11 +563,22 @@ def term_turns(glossary: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         The glossary with a ``turns`` column (a sorted list of turn numbers per term).
     """
-    texts = list(zip(turns["turn"], turns["text"], strict=True))
+    # All turns joined by a separator no alias contains and that is not a word character (so the
+    # whole-word lookarounds behave as at a string's ends), scanned once per term with one
+    # alternation of its aliases; each match's offset gives its turn.
+    numbers = [int(n) for n in turns["turn"]]
+    texts = list(turns["text"])
+    joined = _TURN_SEP.join(texts)
+    starts = list(accumulate((len(t) + len(_TURN_SEP) for t in texts[:-1]), initial=0))
     found = []
     for aliases in glossary["aliases"]:
-        pats = _alias_patterns(aliases)
-        found.append(sorted(int(n) for n, t in texts if any(p.search(t) for p in pats)))
+        pattern = _alias_pattern(aliases)
+        rows = (
+            set()
+            if pattern is None
+            else {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)}
+        )
+        found.append(sorted(numbers[i] for i in rows))
     out = glossary.copy()
     out["turns"] = found
     return out

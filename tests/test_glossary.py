@@ -114,3 +114,37 @@ def test_lookup_bracket_is_matched_literally(glossary):
 
 def test_lookup_bracket_alias_literally(glossary):
     assert "letter of 14 June 1963" in set(tl.lookup_terms(glossary, "[The letter]")["term"])
+
+
+def _naive_term_turns(glossary: pd.DataFrame, turns: pd.DataFrame) -> list[list[int]]:
+    """One search per alias per turn: the definition that ``term_turns`` must reproduce."""
+    found = []
+    for aliases in glossary["aliases"]:
+        words = [a.strip() for a in aliases.split("|") if a.strip()]
+        pats = [re.compile(rf"(?<!\w){re.escape(a)}(?!\w)", re.IGNORECASE) for a in words]
+        found.append(
+            sorted(
+                int(n)
+                for n, text in zip(turns["turn"], turns["text"], strict=True)
+                if any(p.search(text) for p in pats)
+            )
+        )
+    return found
+
+
+def test_term_turns_matches_naive_search_on_the_real_data(glossary, occurrences):
+    expected = _naive_term_turns(glossary, load_turns())
+    assert list(occurrences["turns"]) == expected
+    assert sum(map(len, expected)) > len(expected)  # the comparison covers real matches
+
+
+def test_term_turns_alternation_and_turn_edges():
+    # "Party" fails the whole-word test in "Partying" but the longer alias matches there;
+    # a match never runs across two turns, and the first and last characters of a turn count.
+    gl = pd.DataFrame(
+        {"term": ["a", "b", "c"], "aliases": ["Party|Partying", "line Partying", "hard|the"]}
+    )
+    turns = pd.DataFrame({"turn": [1, 2, 3], "text": ["the Party line", "Partying hard", "x"]})
+    out = tl.term_turns(gl, turns)
+    assert list(out["turns"]) == [[1, 2], [], [1, 2]]
+    assert list(out["turns"]) == _naive_term_turns(gl, turns)
