@@ -11,6 +11,23 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "data" / "source" / "000_d1c0622de1735f17.txt"
 SHARED_SOURCE = ROOT.parent / "shared" / "source" / "000_d1c0622de1735f17.txt"
 
+#: Hostile learner input every function and widget control must survive: empty, blank, huge,
+#: markup, regex metacharacters, Korean and Chinese text, entities.
+HOSTILE = [
+    "",
+    "   ",
+    "\n\t",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "&amp; <b>bold</b>",
+    "[",
+    "(((",
+    "Stalin) | (",
+    "김일성",
+    "刘少奇",
+]
+
 # Keep Jupyter away from the real home: its path-migration warning breaks filterwarnings=error.
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 

@@ -10,18 +10,7 @@ import course_lib
 from course_lib.widgets import document_card
 from course_lib.widgets._common import clean_input, esc, html_table, status
 from course_lib.widgets.document import document_card_html
-
-HOSTILE = [
-    "",
-    "   ",
-    "x" * 5000,
-    "<script>alert(1)</script>",
-    "[",
-    "(((",
-    "김일성",
-    "刘少奇",
-    '"><img src=x>',
-]
+from tests.conftest import HOSTILE
 
 
 @pytest.mark.parametrize("value", HOSTILE)

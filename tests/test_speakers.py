@@ -21,8 +21,7 @@ from course_lib.speakers import (
     word_counts,
 )
 from course_lib.text import ALIASES, STOP_WORDS
-
-HOSTILE = ["", "   ", "x" * 5000, "<script>alert(1)</script>", "[", "(((", "김일성", "刘少奇"]
+from tests.conftest import HOSTILE
 
 
 @pytest.fixture(scope="module")

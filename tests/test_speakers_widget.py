@@ -18,18 +18,7 @@ from course_lib.widgets.speakers import (
     terms_html,
     themes_html,
 )
-
-HOSTILE = [
-    "",
-    "   ",
-    "x" * 5000,
-    "<script>alert(1)</script>",
-    "[",
-    "(((",
-    "김일성",
-    "刘少奇",
-    '"><img src=x onerror=alert(1)>',
-]
+from tests.conftest import HOSTILE
 
 
 class _Tags(HTMLParser):

@@ -22,18 +22,7 @@ from course_lib.text import (
     term_pattern,
     tokenize,
 )
-
-HOSTILE = [
-    "",
-    "   ",
-    "\n\t",
-    "x" * 5000,
-    "<script>alert(1)</script>",
-    "[",
-    "(((",
-    "김일성",
-    "刘少奇",
-]
+from tests.conftest import HOSTILE
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,7 @@ from course_lib.widgets.timeline import (
     turn_pane_html,
     view_status,
 )
-
-HOSTILE = ["", "   ", "<script>alert(1)</script>", "[", "(((", "김일성", "刘少奇", "x" * 5000]
+from tests.conftest import HOSTILE
 
 
 @pytest.fixture
