@@ -12,8 +12,7 @@ from course_lib import reader as rd
 from course_lib.widgets.reader import reader
 from tests.conftest import HOSTILE
 
-# Raw tags a learner could inject; after escaping none may appear in the widget's HTML.
-# Raw markup from the input; escaped text (&lt;img ... onerror=) is harmless and allowed.
+# Raw tags a learner could inject (escaped text such as "&lt;img ... onerror=" is harmless).
 INJECTED = re.compile(r"<script|<b>|<img|<[^>]*\sonerror=", re.IGNORECASE)
 
 
