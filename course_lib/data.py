@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from course_lib.errors import LocatedError, read_utf8
+
 __all__ = [
     "DataError",
     "data_dir",
@@ -37,7 +39,7 @@ __all__ = [
 ]
 
 
-class DataError(ValueError):
+class DataError(LocatedError):
     """A data file is missing or malformed.
 
     Parameters
@@ -50,14 +52,7 @@ class DataError(ValueError):
         The 1-based line.
     """
 
-    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
-        self.message = message
-        self.path = str(path) if path is not None else None
-        self.line = line
-        where = self.path or "<data>"
-        if line is not None:
-            where = f"{where}, line {line}"
-        super().__init__(f"{where}: {message}")
+    default_where = "<data>"
 
 
 def data_dir() -> Path:
@@ -81,19 +76,7 @@ def data_dir() -> Path:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError("file not found", path) from None
-    except OSError as exc:
-        raise DataError(f"cannot read the file ({exc.strerror})", path) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8", path, line
-        ) from None
+    text = read_utf8(path, DataError)
     if not text.strip():
         raise DataError("the file is empty", path, 1)
     return text

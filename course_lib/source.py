@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from course_lib.errors import LocatedError, read_utf8
+
 __all__ = [
     "Minutes",
     "Paragraph",
@@ -27,7 +29,7 @@ __all__ = [
 ]
 
 
-class SourceFormatError(ValueError):
+class SourceFormatError(LocatedError):
     """The source text is missing, unreadable or not shaped like the minutes.
 
     Parameters
@@ -40,14 +42,7 @@ class SourceFormatError(ValueError):
         The 1-based line number where the problem is.
     """
 
-    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
-        self.message = message
-        self.path = str(path) if path is not None else None
-        self.line = line
-        where = self.path or "<source>"
-        if line is not None:
-            where = f"{where}, line {line}"
-        super().__init__(f"{where}: {message}")
+    default_where = "<source>"
 
 
 @dataclass(frozen=True)
@@ -124,22 +119,10 @@ def read_source(path: str | Path) -> str:
     Raises
     ------
     SourceFormatError
-        If the file is missing, unreadable, empty, or not valid UTF-8 (the line is named).
+        If the file is missing, unreadable, or not valid UTF-8 (the line is named); an empty
+        file is reported by :func:`parse_minutes`.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceFormatError("file not found", path) from None
-    except OSError as exc:
-        raise SourceFormatError(f"cannot read the file ({exc.strerror})", path) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SourceFormatError(
-            f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not valid UTF-8", path, line
-        ) from None
+    return read_utf8(path, SourceFormatError)
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
