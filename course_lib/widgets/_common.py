@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 
 __all__ = [
     "MAX_INPUT",
@@ -59,11 +60,9 @@ def esc(value: object) -> str:
     if value is None:
         return ""
     try:
-        import pandas as pd
-
         if pd.isna(value):
             return ""
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # list-likes: not a single missing value
         pass
     return html.escape(str(value), quote=True)
 
