@@ -142,7 +142,7 @@ def _question_check() -> Update:
 
 @_register("capstone.turn")
 def _capstone_turn() -> Update:
-    from course_lib.widgets.capstone import capstone
+    from course_lib.widgets import capstone
 
     return _cycle(capstone().controls["turn"], [11, 22, 33, 1])
 

@@ -1,7 +1,7 @@
 """The reader's logic: citations, search, and the minutes rendered as safe HTML.
 
 Everything here is pure: DataFrames and strings in, strings and DataFrames out. The widget in
-:mod:`course_lib.widgets.reader` only wires controls to :func:`render_view` and
+:mod:`course_lib.widgets.reader_widget` only wires controls to :func:`render_view` and
 :func:`explain_html`.
 
 Search follows the course's one matching rule (:func:`course_lib.text.find_term`): case-insensitive,

@@ -1,7 +1,7 @@
 """The context timeline: event queries, links between events and turns, and hindsight.
 
 Everything here is pure (DataFrames in, DataFrames or strings out); the widget in
-:mod:`course_lib.widgets.timeline` only wires controls to these functions.
+:mod:`course_lib.widgets.timeline_widget` only wires controls to these functions.
 
 Dates and the "known on 15 September 1963" rule
 ------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 import course_lib
 from course_lib import capstone as cap
-from course_lib.widgets.capstone import capstone
+from course_lib.widgets.capstone_widget import capstone
 
 
 @pytest.fixture(scope="module")

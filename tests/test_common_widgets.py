@@ -64,11 +64,11 @@ def test_document_card_survives_an_empty_document():
 
 
 @pytest.mark.parametrize("name", ["reader", "timeline", "capstone"])
-def test_builders_sharing_a_module_name_work_in_any_import_order(name):
-    """Importing the submodule first binds the module on the package; it must still build."""
+def test_builders_build_after_their_module_was_imported(name):
+    """Importing a builder's module first must not change what the package gives."""
     import importlib
 
-    importlib.import_module(f"course_lib.widgets.{name}")
+    importlib.import_module(f"course_lib.widgets.{name}_widget")
     from course_lib import widgets
 
     built = getattr(widgets, name)()
@@ -109,3 +109,28 @@ def test_kit_shares_one_layout_per_look_and_one_style_per_kind():
         kit.make(w.VBox, style={"description_width": "initial"})
     # A second kit (another widget tree) shares nothing with the first.
     assert Kit().layout() is not kit.layout()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "capstone",
+        "document_card",
+        "question",
+        "question_set",
+        "reader",
+        "speaker_comparison",
+        "timeline",
+    ],
+)
+def test_every_builder_is_a_plain_function_whatever_was_imported_first(name):
+    import importlib
+    import inspect
+
+    import course_lib.widgets as widgets
+
+    # Importing every widget module first must not shadow a builder with its module.
+    for module in ("capstone_widget", "reader_widget", "timeline_widget", "questions", "speakers"):
+        importlib.import_module(f"course_lib.widgets.{module}")
+    assert inspect.isfunction(getattr(widgets, name))
+    assert name in dir(widgets)

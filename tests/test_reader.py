@@ -9,7 +9,7 @@ import pytest
 
 import course_lib
 from course_lib import reader as rd
-from course_lib.widgets.reader import reader
+from course_lib.widgets.reader_widget import reader
 from tests.conftest import HOSTILE
 
 # Raw tags a learner could inject (escaped text such as "&lt;img ... onerror=" is harmless).

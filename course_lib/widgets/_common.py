@@ -6,9 +6,7 @@ Everything that reaches an HTML widget from data or from a learner goes through 
 from __future__ import annotations
 
 import html
-import sys
-import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import ipywidgets as w
@@ -20,7 +18,6 @@ __all__ = [
     "SPEAKER_COLOURS",
     "SPEAKER_MARKS",
     "Kit",
-    "callable_module",
     "clean_input",
     "esc",
     "html_table",
@@ -234,26 +231,3 @@ class Kit:
         ipywidgets.HTML
         """
         return self.make(w.HTML, value=value)
-
-
-def callable_module(module_name: str, builder: Callable[..., Any]) -> None:
-    """Make a widget module callable as its builder.
-
-    ``course_lib.widgets`` exports builders lazily; a builder that shares its module's name
-    (``reader``, ``timeline``, ``capstone``) is shadowed by the module as soon as the submodule is
-    imported, because importing binds the submodule on the package. Calling the module then calls
-    the builder, so ``from course_lib.widgets import timeline; timeline()`` works in any order.
-
-    Parameters
-    ----------
-    module_name : str
-        The module's ``__name__``.
-    builder : callable
-        The builder to call.
-    """
-
-    class _CallableModule(types.ModuleType):
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            return builder(*args, **kwargs)
-
-    sys.modules[module_name].__class__ = _CallableModule

@@ -14,7 +14,7 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib import capstone as cap
-from course_lib.widgets._common import Kit, callable_module, esc
+from course_lib.widgets._common import Kit, esc
 
 __all__ = ["capstone"]
 
@@ -326,6 +326,3 @@ def capstone(turns: pd.DataFrame | None = None, folder: str | None = None) -> w.
     }
     box.state = state  # type: ignore[attr-defined]
     return box
-
-
-callable_module(__name__, capstone)

@@ -12,7 +12,7 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib.reader import ReaderData, clamp_turn, explain_html, render_view
-from course_lib.widgets._common import Kit, callable_module, esc
+from course_lib.widgets._common import Kit, esc
 
 __all__ = ["reader"]
 
@@ -216,6 +216,3 @@ def reader(
         "explanation": explanation,
     }
     return box
-
-
-callable_module(__name__, reader)

@@ -18,7 +18,6 @@ from course_lib import timeline as tl
 from course_lib.widgets._common import (
     OKABE_ITO,
     Kit,
-    callable_module,
     clean_input,
     esc,
     html_table,
@@ -555,6 +554,3 @@ def timeline(
         "term_pane": term_pane,
     }
     return box
-
-
-callable_module(__name__, timeline)
