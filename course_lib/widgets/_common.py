@@ -12,6 +12,8 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from course_lib.templating import render, status_html
+
 __all__ = [
     "MAX_INPUT",
     "OKABE_ITO",
@@ -84,7 +86,7 @@ def clean_input(text: object, limit: int = MAX_INPUT) -> str:
 def html_table(
     header: Iterable[object], rows: Iterable[Iterable[object]], caption: str = ""
 ) -> str:
-    """A small accessible HTML table with every cell escaped.
+    """A small accessible HTML table with every cell escaped (the ``table`` macro).
 
     Parameters
     ----------
@@ -99,11 +101,8 @@ def html_table(
     -------
     str
     """
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return (
-        f'<table class="p63-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return render(
+        "table.html.j2", header=list(header), rows=[list(r) for r in rows], caption=caption
     )
 
 
@@ -119,7 +118,7 @@ def status(message: str = "") -> w.HTML:
     -------
     ipywidgets.HTML
     """
-    return w.HTML(f'<p role="status" aria-live="polite">{esc(message)}</p>')
+    return w.HTML(status_html(message))
 
 
 class Kit:
