@@ -21,7 +21,7 @@ from typing import TypeVar
 import pandas as pd
 
 from course_lib.source import insertion_spans
-from course_lib.text import ALIASES, find_term, parse_query
+from course_lib.text import expand_aliases, find_term, parse_query
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -195,39 +195,7 @@ def prepare_query(raw: object) -> Query:
             f"only the first {MAX_QUERY_CHARS} were used."
         )
         text = text[:MAX_QUERY_CHARS].strip()
-    return Query(text=text, terms=expand_aliases(parse_query(text)), note=note)
-
-
-def expand_aliases(terms: Sequence[str]) -> tuple[str, ...]:
-    """Add every spelling of a preset alias group whose member was typed.
-
-    Typing one spelling of a name (``"김일성"``, ``"Liu Shao-chi"``, ``"Taedong"``) searches for
-    all the spellings :data:`course_lib.text.ALIASES` lists for it.
-
-    Parameters
-    ----------
-    terms : sequence of str
-
-    Returns
-    -------
-    tuple of str
-        ``terms`` first, then the added spellings, without duplicates (case-insensitive).
-
-    Examples
-    --------
-    >>> expand_aliases(("Taedong",))
-    ('Taedong', 'Daedong')
-    """
-    out: dict[str, str] = {}
-    for term in terms:
-        out.setdefault(term.casefold(), term)
-    for term in terms:
-        key = term.casefold()
-        for group in ALIASES.values():
-            if key in {a.casefold() for a in group}:
-                for alias in group:
-                    out.setdefault(alias.casefold(), alias)
-    return tuple(out.values())
+    return Query(text=text, terms=parse_query(text), note=note)
 
 
 def _spoken(text: str) -> str:

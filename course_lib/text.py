@@ -11,19 +11,27 @@ Stable public names (other modules and the widgets import them):
   a translator's insertion;
 - :data:`STOP_WORDS` -- the documented stop-word list used for distinctive vocabulary.
 
-Matching rules (the same everywhere): case-insensitive; whole words only (a term that starts or
-ends with a letter or digit must not touch another letter or digit there, so ``"Stalin"`` matches
-``"Stalin's"`` but not ``"Stalinism"``; Chinese characters and kana, written without spaces, are
-exempt); any run of spaces in a term matches any run of
-whitespace; every other character, regular-expression metacharacters included, is literal. An
-alias group matches wherever any of its terms does; overlapping hits are resolved leftmost, then
-longest. The parser's notion of an insertion lives in :func:`course_lib.source.insertion_spans`.
+Matching rules (the same everywhere, the one search engine of the course): text and terms are
+*folded* before they are compared -- Unicode NFC/NFD forms and accents are made equal (``"Ch'ŏngch'ŏn"``
+finds ``"Ch'ongch'on"``), case is ignored, curly and straight apostrophes are one, and an apostrophe
+between two letters of a term is optional (``"Chongchon"`` finds ``"Ch'ongch'on"``); spaces and
+hyphens inside a term match any run of spaces or hyphens (``"Kim Il-sung"`` finds ``"Kim Il
+Sung"``). Two match modes: ``"word"`` (whole words: ``"Stalin"`` matches ``"Stalin's"`` but not
+``"Stalinism"``) and ``"start"`` (word start: ``"korea"`` also finds ``"Korean"``); Chinese
+characters and kana, written without spaces, need no boundary. Every other character, regular-
+expression metacharacters included, is literal. An alias group matches wherever any of its terms
+does; overlapping hits are resolved leftmost, then longest. Offsets always refer to the original
+text. :func:`parse_query` expands a typed spelling to its whole alias group, and :func:`suggest`
+offers "Did you mean ...?" words from the conversation's own vocabulary. The parser's notion of an insertion lives in :func:`course_lib.source.insertion_spans`.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import pandas as pd
@@ -34,17 +42,22 @@ __all__ = [
     "ALIASES",
     "KWIC_COLUMNS",
     "MAX_TERM_CHARS",
+    "MODES",
     "STOP_WORDS",
     "WORD_RE",
     "count_words",
+    "expand_aliases",
     "find_term",
+    "fold",
     "inside_insertion",
     "kwic",
     "parse_query",
     "require_columns",
     "strip_insertions",
+    "suggest",
     "term_pattern",
     "tokenize",
+    "vocabulary",
 ]
 
 #: A word: letters or digits, with inner apostrophes or hyphens ("Khrushchev's", "post-war"); a
@@ -68,8 +81,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Soviet Party",
     ),
     "Soviet Union": ("Soviet Union", "Soviets", "USSR"),
-    "Khrushchev": ("Khrushchev", "Khrushchov"),
-    "Stalin": ("Stalin",),
+    "Khrushchev": ("Khrushchev", "Khrushchov", "Хрущёв", "赫鲁晓夫", "흐루쇼프"),
+    "Stalin": ("Stalin", "Сталин", "斯大林", "스탈린"),
     "revisionism": ("revisionism", "revisionist", "revisionists"),
     "split": ("split", "splits"),
     "Volunteer Army": ("Volunteer Army", "Volunteers"),
@@ -82,7 +95,34 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "刘少奇",
         "劉少奇",
     ),
-    "Kim Il Sung": ("Kim Il Sung", "Kim Il-sung", "Kim Il-song", "Premier Kim", "김일성"),
+    "Kim Il Sung": (
+        "Kim Il Sung",
+        "Kim Il-song",
+        "Premier Kim",
+        "김일성",
+        "金日成",
+    ),
+    "Mao Zedong": ("Mao Zedong", "Mao Tse-tung", "Chairman Mao", "毛泽东", "毛澤東"),
+    "Zhou Enlai": ("Zhou Enlai", "Chou En-lai", "Premier Zhou", "周恩来", "周恩來"),
+    "Deng Xiaoping": ("Deng Xiaoping", "Teng Hsiao-ping", "邓小平", "鄧小平"),
+    "Zhu De": ("Zhu De", "Chu Teh", "朱德"),
+    # "Committee Chairman Choe" in turn 38 is Choe Yong-geon, then chairman of the Standing Committee
+    # of the Supreme People's Assembly (and in the room that day, see the participants).
+    "Choe Yong-geon": (
+        "Choe Yong-geon",
+        "Choe Yong-gon",
+        "Choi Yong-kun",
+        "Chairman Choe",
+        "최용건",
+        "崔庸健",
+    ),
+    "Pak Geum-cheol": ("Pak Geum-cheol", "Pak Kum Chol", "Pak Kum-chol", "박금철"),
+    "Pak Seong-cheol": ("Pak Seong-cheol", "Pak Song Chol", "Pak Song-chol", "박성철", "朴成哲"),
+    "Kim Chang-man": ("Kim Chang-man", "Kim Chang Man"),
+    "Ri Hyo-sun": ("Ri Hyo-sun", "Ri Hyo Sun", "Yi Hyo-sun"),
+    "Kim Gwang-hyeop": ("Kim Gwang-hyeop", "Kim Kwang Hyop", "Kim Kwang-hyop"),
+    "Kang Ryong-gu": ("Kang Ryong-gu", "Kang Ryong Gu"),
+    "Pyongyang": ("Pyongyang", "P'yongyang", "평양", "平壤"),
     "Taedong / Daedong": ("Daedong", "Taedong"),
     "Chongju / Jeongju": ("Jeongju", "Chongju"),
     "Chongchon / Cheongcheon": ("Cheongcheon", "Ch'ongch'on", "Chongchon"),
@@ -252,34 +292,77 @@ def parse_query(query: object) -> tuple[str, ...]:
     ----------
     query : object
         A preset name from :data:`ALIASES` (any case), or one or more terms separated by ``|``
-        (``"CPSU | Soviet Party"``). Anything that is not a string, and empty or blank terms,
-        give nothing.
+        (``"CPSU | Soviet Party"``). A term that is one spelling of a preset group (``"Kim
+        Il-sung"``, ``"김일성"``, ``"Taedong"``) brings in every spelling of that group. Anything
+        that is not a string, and empty or blank terms, give nothing.
 
     Returns
     -------
     tuple of str
         The distinct terms, whitespace-normalised and cut to :data:`MAX_TERM_CHARS` characters,
-        in the order given; ``()`` when there is nothing to search for.
+        in the order given, then the added spellings; ``()`` when there is nothing to search for.
 
     Examples
     --------
     >>> parse_query("soviet party")[:2]
     ('CPSU', 'Communist Party of the Soviet Union')
-    >>> parse_query(" Stalin |  | Lenin ")
+    >>> parse_query(" Stalin |  | Lenin ")[:1] + parse_query(" Stalin |  | Lenin ")[-1:]
     ('Stalin', 'Lenin')
     """
     if not isinstance(query, str):
         return ()
-    key = " ".join(query.split()).casefold()
+    key = fold(" ".join(query.split()))
     for name, terms in ALIASES.items():
-        if name.casefold() == key:
+        if fold(name) == key:
             return terms
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}
     for part in query.split("|"):
         term = _normalise_term(part)
-        if term and term.casefold() not in {t.casefold() for t in seen}:
-            seen[term] = None
-    return tuple(seen)
+        if term:
+            seen.setdefault(fold(term), term)
+    return expand_aliases(tuple(seen.values()))
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, tuple[str, ...]] = {}
+    for group in ALIASES.values():
+        for alias in group:
+            index.setdefault(_folded_key(alias), group)
+    return index
+
+
+def _folded_key(term: str) -> str:
+    """A term folded, with hyphens as spaces and apostrophes dropped: one key per spelling."""
+    return " ".join(fold(term).replace("-", " ").replace("'", "").split())
+
+
+def expand_aliases(terms: Iterable[str]) -> tuple[str, ...]:
+    """Add every spelling of a preset alias group one of whose spellings was typed.
+
+    Parameters
+    ----------
+    terms : iterable of str
+
+    Returns
+    -------
+    tuple of str
+        ``terms`` first, then the added spellings, without duplicates (folded).
+
+    Examples
+    --------
+    >>> expand_aliases(("Taedong",))
+    ('Taedong', 'Daedong')
+    """
+    given = [t for t in terms if isinstance(t, str) and t.strip()]
+    out: dict[str, str] = {}
+    for term in given:
+        out.setdefault(_folded_key(term), term)
+    index = _alias_index()
+    for term in given:
+        for alias in index.get(_folded_key(term), ()):
+            out.setdefault(_folded_key(alias), alias)
+    return tuple(out.values())
 
 
 def _as_terms(term_or_aliases: object) -> tuple[str, ...]:
@@ -292,42 +375,123 @@ def _as_terms(term_or_aliases: object) -> tuple[str, ...]:
     return ()
 
 
-def _piece(term: str) -> str:
-    body = r"\s+".join(re.escape(part) for part in term.split(" "))
-    if _needs_boundary(term[0]):
+#: The two match modes: whole words, or the start of a word.
+MODES = ("word", "start")
+_APOSTROPHES = "'\u2019\u2018\u02bc\u0060\u00b4"
+_HYPHENS = "-\u2010\u2011\u2012\u2013"
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _APOSTROPHES:
+        return "'"
+    if ch in _HYPHENS:
+        return "-"
+    decomposed = unicodedata.normalize("NFD", ch)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Hangul syllables decompose into jamo (not combining); recompose them so that a syllable
+    # stays one character whatever form it came in.
+    return unicodedata.normalize("NFC", kept).casefold()
+
+
+def fold(text: object) -> str:
+    """Fold text for comparison: accents and NFC/NFD forms equal, case and apostrophes unified.
+
+    Parameters
+    ----------
+    text : object
+        A non-string gives ``""``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fold("Ch\u2019ŏngch\u2019ŏn")
+    "ch'ongch'on"
+    """
+    return _fold_with_map(text)[0] if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=1024)
+def _fold_with_map(text: str) -> tuple[str, tuple[int, ...]]:
+    """The folded text and, for each folded character, the offset of its original character."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(unicodedata.normalize("NFC", text) if not text.isascii() else text):
+        folded = _fold_char(ch) if not ch.isascii() or ch.isupper() or ch in "'-" else ch
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), tuple(where)
+
+
+def _piece(term: str, mode: str) -> str:
+    folded = fold(term)
+    words = [w for w in re.split(r"[\s\-]+", folded) if w]
+    if not words:
+        return ""
+    # An apostrophe typed or not: "chongchon" finds "ch'ongch'on".
+    parts = []
+    for word in words:
+        letters = [c for c in word if c != "'"] or list(word)
+        parts.append("'?".join(re.escape(c) for c in letters))
+    body = r"[\s\-]+".join(parts)
+    if _needs_boundary(folded[0]):
         body = r"(?<![^\W_])" + body
-    if _needs_boundary(term[-1]):
+    if mode == "word" and _needs_boundary(folded[-1]):
         body = body + r"(?![^\W_])"
     return body
 
 
 @lru_cache(maxsize=256)
-def _compile(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
+def _compile(terms: tuple[str, ...], mode: str = "word") -> re.Pattern[str] | None:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     # Longest first, so that at one position the longest alias wins ("Soviet Union" over "Soviet").
     ordered = sorted(terms, key=len, reverse=True)
-    return re.compile("|".join(_piece(t) for t in ordered), re.IGNORECASE)
+    pieces = [p for p in (_piece(t, mode) for t in ordered) if p]
+    if not pieces:
+        return None
+    return re.compile("|".join(pieces))
 
 
-def term_pattern(term_or_aliases: str | Iterable[str]) -> re.Pattern[str] | None:
-    """Compile a term or alias group into one regular expression (cached).
+def term_pattern(
+    term_or_aliases: str | Iterable[str], mode: str = "word"
+) -> re.Pattern[str] | None:
+    """Compile a term or alias group into one regular expression over *folded* text (cached).
 
     Parameters
     ----------
     term_or_aliases : str or iterable of str
         One literal term, or several that count as the same thing.
+    mode : {"word", "start"}
+        Whole words, or word starts.
 
     Returns
     -------
     re.Pattern or None
-        ``None`` when there is nothing to search for (empty, blank, not text).
+        ``None`` when there is nothing to search for (empty, blank, not text). Match it against
+        :func:`fold` of a text; :func:`find_term` maps the offsets back.
     """
-    return _compile(_as_terms(term_or_aliases))
+    return _compile(_as_terms(term_or_aliases), mode)
 
 
-def find_term(text: str, term_or_aliases: str | Iterable[str]) -> list[tuple[int, int]]:
-    """Find every whole-word, case-insensitive occurrence of a term or alias group.
+def _finditer(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:
+    folded, where = _fold_with_map(text)
+    if folded == text and len(where) == len(text):
+        for m in pattern.finditer(folded):
+            yield m.span()
+        return
+    for m in pattern.finditer(folded):
+        start = where[m.start()]
+        end = where[m.end() - 1] + 1 if m.end() > m.start() else start
+        yield start, end
+
+
+def find_term(
+    text: str, term_or_aliases: str | Iterable[str], mode: str = "word"
+) -> list[tuple[int, int]]:
+    """Find every occurrence of a term or alias group (the course's one matching rule).
 
     Parameters
     ----------
@@ -337,11 +501,13 @@ def find_term(text: str, term_or_aliases: str | Iterable[str]) -> list[tuple[int
         A literal term (``"Soviet [Communist] Party"`` matches those characters, brackets
         included), or an alias group such as ``ALIASES["Soviet party"]``. A string is always
         one term; use :func:`parse_query` for ``|``-separated input or preset names.
+    mode : {"word", "start"}
+        ``"word"`` for whole words (default), ``"start"`` for word starts.
 
     Returns
     -------
     list of (int, int)
-        Half-open character offsets, in order, not overlapping.
+        Half-open character offsets into ``text``, in order, not overlapping.
 
     Examples
     --------
@@ -349,19 +515,101 @@ def find_term(text: str, term_or_aliases: str | Iterable[str]) -> list[tuple[int
     [(0, 10)]
     >>> find_term("Stalinism", "Stalin")
     []
+    >>> find_term("the Korean people", "korea", mode="start")
+    [(4, 10)]
     """
-    pattern = term_pattern(term_or_aliases)
+    pattern = term_pattern(term_or_aliases, mode)
     if pattern is None or not isinstance(text, str):
         return []
-    return [m.span() for m in pattern.finditer(text)]
+    if mode == "start":
+        # A word-start hit covers the whole word it starts ("Korea" -> "Korean").
+        hits = []
+        for start, end in _finditer(pattern, text):
+            m = WORD_RE.match(text, start)
+            hits.append((start, max(end, m.end()) if m else end))
+        return hits
+    return list(_finditer(pattern, text))
+
+
+def vocabulary(texts: Iterable[object]) -> dict[str, str]:
+    """The words of some texts, folded, each with its most frequent spelling.
+
+    Parameters
+    ----------
+    texts : iterable of str
+
+    Returns
+    -------
+    dict
+        ``{folded word: spelling}``.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    for text in texts:
+        if isinstance(text, str):
+            for m in WORD_RE.finditer(text):
+                word = re.sub(r"['\u2019]s$", "", m.group(0))  # "Khrushchev's" -> "Khrushchev"
+                counts[(fold(word), word)] += 1
+    best: dict[str, tuple[int, str]] = {}
+    for (key, word), n in counts.items():
+        if key not in best or n > best[key][0]:
+            best[key] = (n, word)
+    return {key: word for key, (_, word) in best.items()}
+
+
+def suggest(query: object, words: Mapping[str, str], limit: int = 3) -> list[str]:
+    """ "Did you mean ...?": close spellings from the conversation's own vocabulary.
+
+    Parameters
+    ----------
+    query : object
+        What the learner typed (one or more words, or ``|``-separated terms).
+    words : mapping
+        From :func:`vocabulary` (folded word -> spelling); alias group names are added.
+    limit : int
+        At most this many suggestions.
+
+    Returns
+    -------
+    list of str
+        Spellings that occur in the texts (or preset names), closest first; ``[]`` when the
+        query is empty or already a known word.
+
+    Examples
+    --------
+    >>> suggest("Khruschev", {"khrushchev": "Khrushchev", "korea": "Korea"})
+    ['Khrushchev']
+    """
+    if not isinstance(query, str):
+        return []
+    terms = [t for t in (_normalise_term(p) for p in query.split("|")) if t]
+    out: dict[str, None] = {}
+    names = {fold(name): name for name in ALIASES}
+    for term in terms:
+        key = fold(term)
+        if key in words or key in names:
+            continue
+        pool = list(words) + list(names)
+        for hit in difflib.get_close_matches(key, pool, n=limit, cutoff=0.75):
+            out.setdefault(words.get(hit) or names[hit], None)
+    return list(out)[:limit]
 
 
 def _context(text: str, start: int, end: int, width: int) -> tuple[str, str, str]:
-    left = " ".join(text[max(0, start - width) : start].split())
-    right = " ".join(text[end : end + width].split())
-    if text[max(0, start - width) : start][-1:].isspace():
+    """Context of at most ``width`` characters a side, cut at word boundaries."""
+    lo = max(0, start - width)
+    if lo > 0 and not text[lo - 1].isspace():
+        # Do not start in the middle of a word: move to the next space.
+        space = text.find(" ", lo, start)
+        lo = start if space == -1 else space + 1
+    hi = min(len(text), end + width)
+    if hi < len(text) and not text[hi].isspace():
+        space = text.rfind(" ", end, hi)
+        hi = end if space == -1 else space
+    left = " ".join(text[lo:start].split())
+    right = " ".join(text[end:hi].split())
+    if text[lo:start][-1:].isspace():
         left += " "
-    if text[end : end + width][:1].isspace():
+    if text[end:hi][:1].isspace():
         right = " " + right
     return left, text[start:end], right
 
@@ -371,6 +619,7 @@ def kwic(
     term: str | Iterable[str],
     width: int = 60,
     include_insertions: bool = True,
+    mode: str = "word",
 ) -> pd.DataFrame:
     """Keyword in context: every occurrence of a term in a turns table.
 
@@ -388,6 +637,8 @@ def kwic(
         Search the text as published, translators' insertions included. With ``False``, search
         only what was said (the text with insertions removed, see :func:`strip_insertions`);
         ``start`` and ``end`` then refer to that shortened text.
+    mode : {"word", "start"}
+        Whole words (default) or word starts (see :func:`find_term`).
 
     Returns
     -------
@@ -403,7 +654,8 @@ def kwic(
         If ``turns`` lacks one of the needed columns.
     """
     require_columns(turns, ("turn", "speaker", "text"))
-    pattern = term_pattern(term)
+    terms = _as_terms(term)
+    pattern = term_pattern(terms, mode)
     try:
         width = max(0, min(500, int(width)))
     except (TypeError, ValueError):
@@ -415,10 +667,9 @@ def kwic(
                 continue
             text = raw if include_insertions else _spoken(raw)
             spans: tuple[tuple[int, int], ...] | None = None
-            for m in pattern.finditer(text):
+            for start, end in find_term(text, terms, mode):
                 if spans is None:
                     spans = _spans(text) if include_insertions else ()
-                start, end = m.span()
                 left, match, right = _context(text, start, end, width)
                 for key, value in (
                     ("turn", int(turn)),
