@@ -4,26 +4,30 @@ Everything here is pure: DataFrames and strings in, strings and DataFrames out. 
 :mod:`course_lib.widgets.reader_widget` only wires controls to :func:`render_view` and
 :func:`explain_html`.
 
-Search follows the course's one matching rule (:func:`course_lib.text.find_term`): case-insensitive,
-whole words, every character literal (``[``, ``(((`` and ``<script>`` are just characters), with
-``|`` between alternatives and the preset alias groups of :data:`course_lib.text.ALIASES`
-(``"Soviet party"`` finds "CPSU" too). Every character that reaches HTML is escaped.
+Search is the course's one search engine (:mod:`course_lib.text`): folded (case, accents, NFC/NFD),
+whole words or word starts, every character literal (``[``, ``(((`` and ``<script>`` are just
+characters), with ``|`` between alternatives and every spelling of the preset alias groups of
+:data:`course_lib.text.ALIASES`; "Did you mean ...?" suggestions come from the minutes' own
+vocabulary. All HTML comes from autoescaping templates (``reader_*.html.j2``).
 """
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pandas as pd
+from markupsafe import escape
 
 from course_lib.source import insertion_spans
-from course_lib.text import expand_aliases, find_term, parse_query
+from course_lib.templating import Markup, render, render_macro
+from course_lib.text import MODES as MATCH_MODES
+from course_lib.text import expand_aliases, find_term, parse_query, suggest, vocabulary
 
 __all__ = [
+    "MATCH_MODES",
     "MAX_QUERY_CHARS",
     "MODES",
     "VIEWS",
@@ -41,6 +45,7 @@ __all__ = [
     "render_view",
     "search_turns",
     "status_message",
+    "step_match",
     "turn_html",
     "whole_html",
 ]
@@ -58,17 +63,11 @@ VIEWS = ("turn", "whole")
 
 _SPEAKER_NAMES = {"Liu": "Liu Shaoqi", "Kim": "Kim Il Sung"}
 _SPEAKER_MARKS = {"Liu": "L", "Kim": "K"}
-# Okabe-Ito vermillion and blue; the letter mark and the name repeat what the colour says.
-_SPEAKER_COLOURS = {"Liu": "#D55E00", "Kim": "#0072B2"}
-_INS_OPEN = (
-    '<span class="p63-ins" title="Added by the translators" '
-    'style="font-style:italic;border-bottom:2px dotted #555;color:#444">'
-)
-_MARK_OPEN = '<mark class="p63-hit" style="background:#F0E442;font-weight:bold;color:#000">'
-_PAGE_BREAK = (
-    '<span class="p63-pb" role="note" style="font-size:85%;color:#555;'
-    'border:1px dashed #888;padding:0 0.3em;margin:0 0.2em">page break in the source</span>'
-)
+_FRAGMENTS = "reader_fragments.html.j2"
+
+
+def _fragment(name: str, *args: object) -> str:
+    return render_macro(_FRAGMENTS, name, *args)
 
 
 Rows = list[dict[str, object]]
@@ -84,17 +83,6 @@ def _records(frame: pd.DataFrame | Rows | None) -> Rows:
     if isinstance(frame, pd.DataFrame):
         return frame.to_dict("records")
     return frame
-
-
-def _esc(value: object) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):  # type: ignore[call-overload]
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return html.escape(str(value), quote=True)
 
 
 def citation(turn: int) -> str:
@@ -253,31 +241,26 @@ def render_text(
         cuts.update((pb, pb + 1))
     points = sorted(cuts)
     out: list[str] = []
+    page_break = _fragment("page_break")
     for a, b in itertools.pairwise(points):
         if a == pb:
-            out.append(" " + _PAGE_BREAK + " ")
+            out.append(" " + page_break + " ")
             continue
-        piece = html.escape(text[a:b], quote=True)
+        piece: str = str(escape(text[a:b]))
         if any(s <= a and b <= e for s, e in hits):
-            piece = f"{_MARK_OPEN}{piece}</mark>"
+            piece = _fragment("hit", Markup(piece))
         if any(s <= a and b <= e for s, e in ins):
-            piece = f"{_INS_OPEN}{piece}</span>"
+            piece = _fragment("insertion", Markup(piece))
         out.append(piece)
     return "".join(out)
 
 
-def _speaker_heading(speaker: str, turn: int) -> str:
-    name = _SPEAKER_NAMES.get(speaker, speaker)
-    mark = _SPEAKER_MARKS.get(speaker, "?")
-    colour = _SPEAKER_COLOURS.get(speaker, "#000000")
-    return (
-        f'<span aria-hidden="true" style="display:inline-block;min-width:1.4em;text-align:center;'
-        f'color:#fff;background:{colour};border-radius:3px;margin-right:0.4em">{_esc(mark)}</span>'
-        f"Turn {int(turn)} &middot; {_esc(name)}"
-    )
-
-
-def turn_html(row: Mapping[str, object], mode: str = "marked", terms: Sequence[str] = ()) -> str:
+def turn_html(
+    row: Mapping[str, object],
+    mode: str = "marked",
+    terms: Sequence[str] = (),
+    match: str = "word",
+) -> str:
     """One turn as an HTML article: heading, text, and its citation.
 
     Parameters
@@ -289,6 +272,8 @@ def turn_html(row: Mapping[str, object], mode: str = "marked", terms: Sequence[s
         Keep and mark the translators' insertions, or show only what was said.
     terms : sequence of str
         Search terms to highlight (an alias group); empty for none.
+    match : {"word", "start"}
+        Whole words or word starts (see :func:`course_lib.text.find_term`).
 
     Returns
     -------
@@ -298,22 +283,31 @@ def turn_html(row: Mapping[str, object], mode: str = "marked", terms: Sequence[s
     turn = int(row["turn"])
     text = _text_for(row, mode)
     spans = insertion_spans(text) if mode == "marked" else []
-    hits = find_term(text, tuple(terms)) if terms else []
-    pb = row.get("page_break_at")
-    pb = int(pb) if mode == "marked" and pb is not None and not pd.isna(pb) else None
-    body = render_text(text, spans, hits, pb)
-    cite = _esc(citation(turn))
-    return (
-        f'<article class="p63-turn" aria-label="Turn {turn}" style="margin:0.6em 0">'
-        f'<h4 style="margin:0.2em 0">{_speaker_heading(str(row["speaker"]), turn)}</h4>'
-        f'<p style="line-height:1.6;max-width:48em">{body}</p>'
-        f'<p style="font-size:90%;color:#333">Cite as: <cite>{cite}</cite></p>'
-        "</article>"
+    hits = find_term(text, tuple(terms), _match(match)) if terms else []
+    pb_value = row.get("page_break_at")
+    pb = (
+        int(pb_value)  # type: ignore[call-overload]
+        if mode == "marked" and pb_value is not None and not pd.isna(pb_value)
+        else None
+    )
+    speaker = str(row["speaker"])
+    return render(
+        "reader_turn.html.j2",
+        turn=turn,
+        speaker_key=speaker if speaker in _SPEAKER_MARKS else "other",
+        mark=_SPEAKER_MARKS.get(speaker, "?"),
+        speaker=_SPEAKER_NAMES.get(speaker, speaker),
+        body=Markup(render_text(text, spans, hits, pb)),
+        cite=citation(turn),
     )
 
 
+def _match(match: object) -> str:
+    return match if match in MATCH_MODES else "word"
+
+
 def search_turns(
-    turns: pd.DataFrame | Rows, terms: Sequence[str], mode: str = "marked"
+    turns: pd.DataFrame | Rows, terms: Sequence[str], mode: str = "marked", match: str = "word"
 ) -> pd.DataFrame:
     """Count the matches of a search in every turn.
 
@@ -325,6 +319,8 @@ def search_turns(
         An alias group (from :func:`prepare_query`); empty gives no rows.
     mode : {"marked", "hidden"}
         Search the text with the translators' insertions, or only what was said.
+    match : {"word", "start"}
+        Whole words or word starts.
 
     Returns
     -------
@@ -334,7 +330,7 @@ def search_turns(
     rows = []
     if terms:
         for row in _records(turns):
-            n = len(find_term(_text_for(row, mode), tuple(terms)))
+            n = len(find_term(_text_for(row, mode), tuple(terms), _match(match)))
             if n:
                 rows.append(
                     {"turn": int(row["turn"]), "speaker": str(row["speaker"]), "matches": n}
@@ -359,7 +355,9 @@ def match_summary(results: pd.DataFrame) -> tuple[int, list[int]]:
     return int(results["matches"].sum()), [int(t) for t in results["turn"]]
 
 
-def status_message(query: Query, results: pd.DataFrame) -> str:
+def status_message(
+    query: Query, results: pd.DataFrame, suggestions: Sequence[str] = (), match: str = "word"
+) -> str:
     """The plain-text message for the live region under the search box.
 
     Parameters
@@ -367,6 +365,10 @@ def status_message(query: Query, results: pd.DataFrame) -> str:
     query : Query
     results : DataFrame
         From :func:`search_turns`.
+    suggestions : sequence of str
+        Close spellings from the minutes, offered when nothing matches.
+    match : {"word", "start"}
+        The match mode used (named in a no-match message, with the other mode as advice).
 
     Returns
     -------
@@ -383,6 +385,10 @@ def status_message(query: Query, results: pd.DataFrame) -> str:
     shown = query.text if len(query.text) <= 60 else query.text[:57] + "..."
     if total == 0:
         parts.append(f'No match for "{shown}".')
+        if suggestions:
+            parts.append("Did you mean: " + ", ".join(suggestions) + "?")
+        elif _match(match) == "word":
+            parts.append('Try "Word starts" to find longer words that begin with it.')
     else:
         s = "" if total == 1 else "es"
         t = "turn" if len(where) == 1 else "turns"
@@ -426,7 +432,7 @@ def whole_html(
         turn_html(row, mode, terms) for row in rows if keep is None or int(row["turn"]) in keep
     ]
     if not parts:
-        return "<p><em>No turn matches this search.</em></p>"
+        return _fragment("empty", "No turn matches this search.")
     return "".join(parts)
 
 
@@ -491,14 +497,6 @@ def explain_options(
     return options
 
 
-def _link(title: object, url: object) -> str:
-    url_s = url if isinstance(url, str) else ""
-    title_s = _esc(title) or _esc(url_s)
-    if url_s.startswith(("https://", "http://")):
-        return f'<a href="{_esc(url_s)}" target="_blank" rel="noopener">{title_s}</a>'
-    return title_s
-
-
 def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFrame | None) -> str:
     """The explanation pane for a person or a glossary term, with its source.
 
@@ -515,42 +513,53 @@ def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFram
         Escaped HTML.
     """
     if not isinstance(key, str) or ":" not in key:
-        return (
-            "<p><em>Choose a person or a term named in this turn to see who or what it is.</em></p>"
-        )
+        return render("reader_explain.html.j2", kind="prompt")
     kind, _, ident = key.partition(":")
     if kind == "person" and people is not None and len(people):
         match = people[people["id"] == ident]
         if len(match):
             p = match.iloc[0]
-            name = _esc(p.get("name"))
-            alt = _esc(p.get("alt_name"))
-            rows = [
-                ("Also spelled", alt),
-                ("Country", _esc(p.get("country"))),
-                ("Party", _esc(p.get("party"))),
-                ("At the meeting", _esc(p.get("role_at_meeting"))),
-                ("In September 1963", _esc(p.get("role_1963"))),
-                ("Note", _esc(p.get("note"))),
-                ("Source", _link(p.get("role_source_title"), p.get("role_source_url"))),
-            ]
-            body = "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in rows if v)
-            return (
-                f'<section aria-label="About {name}"><h4>{name}</h4><table>{body}</table></section>'
+            return render(
+                "reader_explain.html.j2",
+                kind="person",
+                name=_text(p.get("name")),
+                rows=[
+                    ("Also spelled", _text(p.get("alt_name"))),
+                    ("Country", _text(p.get("country"))),
+                    ("Party", _text(p.get("party"))),
+                    ("At the meeting", _text(p.get("role_at_meeting"))),
+                    ("In September 1963", _text(p.get("role_1963"))),
+                    ("Note", _text(p.get("note"))),
+                ],
+                source_title=_text(p.get("role_source_title")),
+                source_url=_text(p.get("role_source_url")),
             )
     if kind == "term" and glossary is not None and len(glossary):
         match = glossary[glossary["term"] == ident]
         if len(match):
             g = match.iloc[0]
-            term = _esc(g.get("term"))
-            aliases = _esc(", ".join(_split(g.get("aliases"))))
-            also = f"<p>Also written: {aliases}</p>" if aliases else ""
-            return (
-                f'<section aria-label="About {term}"><h4>{term}</h4>'
-                f"<p>{_esc(g.get('definition'))}</p>{also}"
-                f"<p>Source: {_link(g.get('source_title'), g.get('source_url'))}</p></section>"
+            return render(
+                "reader_explain.html.j2",
+                kind="term",
+                term=_text(g.get("term")),
+                definition=_text(g.get("definition")),
+                aliases=", ".join(_split(g.get("aliases"))),
+                source_title=_text(g.get("source_title")),
+                source_url=_text(g.get("source_url")),
             )
-    return "<p><em>No explanation is available for this entry.</em></p>"
+    return render("reader_explain.html.j2", kind="missing")
+
+
+def _text(value: object) -> str:
+    """A cell as text: missing values become ``""``."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -571,6 +580,8 @@ class ReaderView:
         Turns that match the search.
     explain : list of (label, key)
         People and terms named in the current turn.
+    suggestions : list of str
+        "Did you mean ...?" spellings from the minutes when a search finds nothing.
     """
 
     turn: int
@@ -579,6 +590,7 @@ class ReaderView:
     citation: str
     match_turns: list[int]
     explain: list[tuple[str, str]]
+    suggestions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -643,6 +655,7 @@ def render_view(
     query: object = "",
     people: pd.DataFrame | None = None,
     glossary: pd.DataFrame | None = None,
+    match: str = "word",
 ) -> ReaderView:
     """Compute what the reader shows for one state of its controls.
 
@@ -659,6 +672,8 @@ def render_view(
         The raw search input.
     people, glossary : DataFrame or None
         For the "Explain" menu.
+    match : {"word", "start"}
+        Whole words or word starts.
 
     Returns
     -------
@@ -674,20 +689,26 @@ def render_view(
     mode = mode if mode in MODES else "marked"
     view = view if view in VIEWS else "turn"
     q = prepare_query(query)
+    match = _match(match)
     results = data.cached(
-        ("search", mode, tuple(q.terms)), lambda: search_turns(data.turns, q.terms, mode)
+        ("search", mode, match, tuple(q.terms)),
+        lambda: search_turns(data.turns, q.terms, mode, match),
     )
+    suggestions: list[str] = []
+    if q.terms and results.empty:
+        words = data.cached(("vocabulary",), lambda: vocabulary(r.get("text") for r in data.turns))
+        suggestions = suggest(q.text, words)
     row = next((r for r in data.turns if int(r["turn"]) == current), data.turns[0])  # type: ignore[call-overload]
     terms = tuple(q.terms)
 
     def one(r: Mapping[str, object]) -> str:
-        key = ("turn", int(r["turn"]), mode, terms)  # type: ignore[call-overload]
-        return data.cached(key, lambda: turn_html(r, mode, terms))
+        key = ("turn", int(r["turn"]), mode, match, terms)  # type: ignore[call-overload]
+        return data.cached(key, lambda: turn_html(r, mode, terms, match))
 
     if view == "whole":
         keep = set(results["turn"]) if terms else None
         parts = [one(r) for r in data.turns if keep is None or int(r["turn"]) in keep]  # type: ignore[call-overload]
-        body = "".join(parts) or "<p><em>No turn matches this search.</em></p>"
+        body = "".join(parts) or _fragment("empty", "No turn matches this search.")
         cite = "Minutes (cite each passage by its turn, as shown under it)"
     else:
         body = one(row)
@@ -698,8 +719,39 @@ def render_view(
     return ReaderView(
         turn=current,
         text_html=body,
-        status=status_message(q, results),
+        status=status_message(q, results, suggestions, match),
         citation=cite,
         match_turns=[int(t) for t in results["turn"]],
         explain=list(explain),
+        suggestions=suggestions,
     )
+
+
+def step_match(match_turns: Sequence[int], current: int, direction: int) -> int | None:
+    """The next (``direction`` > 0) or previous matching turn from ``current``, wrapping around.
+
+    Parameters
+    ----------
+    match_turns : sequence of int
+        Turns that match the search, in order.
+    current : int
+        The turn shown now.
+    direction : int
+        Positive for the next match, negative for the previous one.
+
+    Returns
+    -------
+    int or None
+        ``None`` when nothing matches.
+
+    Examples
+    --------
+    >>> step_match([3, 11, 22], 11, +1), step_match([3, 11, 22], 22, +1), step_match([3, 11], 5, -1)
+    (22, 3, 3)
+    """
+    found = sorted(int(t) for t in match_turns)
+    if not found:
+        return None
+    if direction >= 0:
+        return next((t for t in found if t > current), found[0])
+    return next((t for t in reversed(found) if t < current), found[-1])

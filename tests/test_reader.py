@@ -105,7 +105,10 @@ def test_render_text_marks_insertions_and_keeps_brackets():
     out = rd.render_text("As we arrived in [North] Korea", [(17, 24)])
     assert '<span class="p63-ins"' in out
     assert "[North]</span>" in out
-    assert "font-style:italic" in out  # a cue besides colour
+    from course_lib.templating import stylesheet
+
+    # A cue besides colour: the stylesheet sets insertions in italics.
+    assert re.search(r"\.p63-ins \{[^}]*font-style: italic", stylesheet())
     assert _visible_text(out) == "As we arrived in [North] Korea"
 
 
@@ -130,7 +133,7 @@ def test_every_turn_renders_verbatim(turns):
     for _, row in turns.iterrows():
         out = rd.turn_html(row, "marked")
         _assert_well_formed(out)
-        body = re.search(r'<p style="line-height[^"]*">(.*?)</p>', out, re.S).group(1)
+        body = re.search(r'<p class="p63-turn-text">(.*?)</p>', out, re.S).group(1)
         seen = " ".join(_visible_text(body).split())
         assert seen == " ".join(row["text"].split()), row["turn"]
         assert f"Cite as: <cite>Minutes, turn {row['turn']}</cite>" in out
@@ -203,7 +206,7 @@ def test_explain_html_has_role_and_source(people, glossary):
     assert "In September 1963" in out
     out = rd.explain_html("term:revisionism", people, glossary)
     assert "Source:" in out
-    assert 'rel="noopener"' in out
+    assert 'rel="noopener noreferrer"' in out
     assert "Choose a person" in rd.explain_html("", people, glossary)
     assert "No explanation" in rd.explain_html("person:<script>", people, glossary)
 
@@ -300,7 +303,7 @@ def test_widget_hostile_search(widget, raw):
         c["search"].value = raw
         for part in ("text", "status", "citation", "explanation"):
             assert not INJECTED.search(c[part].value), (raw, part)
-        assert '<p role="status"' in c["status"].value
+        assert 'role="status"' in c["status"].value
     if len(raw) > rd.MAX_QUERY_CHARS:
         assert "only the first 200 were used" in c["status"].value
 
@@ -359,15 +362,19 @@ def _new_widgets(build):
 def test_widget_shares_layouts_and_styles(turns, people, glossary):
     box, made = _new_widgets(lambda: reader(turns, people, glossary))
     kinds = [type(x).__name__ for x in made]
-    # One Layout per look and one Style per kind of control (47 objects, 17 Layouts before).
-    assert kinds.count("Layout") <= 6
+    # One Layout per look and one Style per kind of control (47 objects, 17 Layouts before; the
+    # "Did you mean" list and the citation have their own, as refresh() hides them).
+    assert kinds.count("Layout") <= 7
     assert sum(k.endswith("Style") for k in kinds) <= 8
-    assert len(made) <= 32
+    # 32 before the search got its match mode, match stepping and suggestions (5 controls, their
+    # row and the stylesheet).
+    assert len(made) <= 38
     c = box.controls
     assert c["previous"].layout is c["next"].layout
     assert c["previous"].style is c["next"].style
-    assert c["turn"].layout.width == "150px"
-    assert c["search"].layout.width == "420px"
+    assert c["turn"].layout.width == "9em"
+    assert c["search"].layout.width == "26em"
+    assert c["search"].layout.max_width == "100%"  # never wider than the cell at 800 px
     # The citation is shown and hidden through its layout, so that layout is its own.
     assert all(c["citation"].layout is not x.layout for k, x in c.items() if k != "citation")
     c["view"].value = "whole"
@@ -376,3 +383,54 @@ def test_widget_shares_layouts_and_styles(turns, people, glossary):
     c["view"].value = "turn"
     assert c["citation"].layout.display == "none"
     assert c["text"].layout.display is None
+
+
+def test_step_match_wraps_both_ways():
+    assert rd.step_match([3, 11, 22], 11, +1) == 22
+    assert rd.step_match([3, 11, 22], 22, +1) == 3
+    assert rd.step_match([3, 11, 22], 3, -1) == 22
+    assert rd.step_match([3, 11, 22], 12, -1) == 11
+    assert rd.step_match([], 5, +1) is None
+
+
+def test_widget_search_jumps_to_the_first_match_and_steps(turns, people, glossary):
+    box = reader(turns, people, glossary)
+    c = box.controls
+    c["search"].value = "Mikoyan"
+    found = [t for _, t in c["matches"].options if t]
+    assert found
+    assert c["turn"].value == found[0]
+    c["search"].value = "Stalin"
+    found = [t for _, t in c["matches"].options if t]
+    first = c["turn"].value
+    assert first == found[0]
+    c["next_match"].click()
+    assert c["turn"].value == found[1]
+    c["previous_match"].click()
+    c["previous_match"].click()
+    assert c["turn"].value == found[-1]
+
+
+def test_widget_finds_every_spelling_and_word_starts(turns, people, glossary):
+    c = reader(turns, people, glossary).controls
+    c["search"].value = "Choe Yong-gon"
+    assert 38 in [t for _, t in c["matches"].options if t]
+    c["search"].value = "korea"
+    whole = len(c["matches"].options)
+    c["view"].value = "whole"
+    assert '<mark class="p63-hit">Korean</mark>' not in c["text"].value
+    c["match"].value = "start"
+    assert len(c["matches"].options) > whole
+    assert '<mark class="p63-hit">Korean</mark>' in c["text"].value
+
+
+def test_widget_offers_did_you_mean_and_searches_it(turns, people, glossary):
+    c = reader(turns, people, glossary).controls
+    c["search"].value = "Khruschev"
+    assert "Did you mean" in c["status"].value
+    assert c["suggestions"].layout.display is None
+    assert ("Khrushchev", "Khrushchev") in c["suggestions"].options
+    c["suggestions"].value = "Khrushchev"
+    assert c["search"].value == "Khrushchev"
+    assert c["suggestions"].layout.display == "none"
+    assert "<mark" in c["text"].value

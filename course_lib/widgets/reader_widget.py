@@ -1,7 +1,8 @@
 """The reader: the minutes turn by turn or whole, searchable, with insertions marked or hidden.
 
-The builder only wires controls; every callback calls :func:`course_lib.reader.render_view` or
-:func:`course_lib.reader.explain_html` and copies the result into the widgets.
+The builder only wires controls; every callback calls a pure function of :mod:`course_lib.reader`
+(:func:`~course_lib.reader.render_view`, :func:`~course_lib.reader.explain_html`,
+:func:`~course_lib.reader.step_match`) and copies the result into the widgets.
 """
 
 from __future__ import annotations
@@ -11,24 +12,28 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from course_lib.reader import ReaderData, clamp_turn, explain_html, render_view
-from course_lib.widgets._common import Kit, esc
+from course_lib.reader import (
+    ReaderData,
+    clamp_turn,
+    explain_html,
+    render_view,
+    step_match,
+)
+from course_lib.templating import render, render_macro, status_html, style_tag
+from course_lib.widgets._common import Kit
 
 __all__ = ["reader"]
 
 _NO_MATCH = ("(choose a matching turn)", 0)
 _NO_EXPLAIN = ("(choose a person or term)", "")
-
-
-def _status_html(message: str) -> str:
-    return f'<p role="status" aria-live="polite">{esc(message)}</p>'
+_NO_SUGGESTION = ("(choose a spelling)", "")
 
 
 def _optional_table(loader: str) -> pd.DataFrame | None:
     import course_lib
 
     try:
-        return getattr(course_lib, loader)()
+        return getattr(course_lib, loader)()  # type: ignore[no-any-return]
     except Exception:  # a missing editorial table must not break the reader
         return None
 
@@ -41,6 +46,7 @@ def reader(
     view: str = "turn",
     mode: str = "marked",
     query: str = "",
+    match: str = "word",
 ) -> w.VBox:
     """Build the reader widget.
 
@@ -59,13 +65,16 @@ def reader(
         The translators' insertions kept and marked, or hidden (only what was said).
     query : str, default ""
         An initial search.
+    match : {"word", "start"}, default "word"
+        Whole words, or word starts.
 
     Returns
     -------
     ipywidgets.VBox
         The reader. Its ``controls`` attribute (a dict) names the parts, for tests and for
         lessons that want to set them: ``previous``, ``next``, ``turn``, ``view``, ``mode``,
-        ``search``, ``status``, ``matches``, ``text``, ``citation``, ``explain``, ``explanation``.
+        ``search``, ``match``, ``previous_match``, ``next_match``, ``status``, ``matches``,
+        ``suggestions``, ``text``, ``citation``, ``explain``, ``explanation``.
     """
     if turns is None:
         from course_lib.data import load_turns
@@ -78,19 +87,26 @@ def reader(
     n = int(turns["turn"].max())
     data = ReaderData.from_frames(turns, people, glossary)
 
-    # Shared layouts and styles; only the citation's layout changes later, so it has its own.
+    # Shared layouts and styles; widgets whose layout changes later get their own.
     kit = Kit()
+    auto = {"width": "auto"}
     previous = kit.make(
-        w.Button, description="Previous turn", icon="arrow-left", tooltip="Previous turn"
+        w.Button,
+        description="Previous turn",
+        icon="arrow-left",
+        tooltip="Previous turn",
+        layout=auto,
     )
-    following = kit.make(w.Button, description="Next turn", icon="arrow-right", tooltip="Next turn")
+    following = kit.make(
+        w.Button, description="Next turn", icon="arrow-right", tooltip="Next turn", layout=auto
+    )
     turn_box = kit.make(
         w.BoundedIntText,
         value=clamp_turn(start, n),
         min=1,
         max=n,
         description="Turn",
-        layout={"width": "150px"},
+        layout={"width": "9em"},
     )
     view_toggle = kit.make(
         w.ToggleButtons,
@@ -111,31 +127,48 @@ def reader(
         w.Text,
         value=query if isinstance(query, str) else "",
         description="Search",
-        placeholder="a word or phrase, e.g. Stalin (press Enter)",
+        placeholder="a word or name, e.g. Stalin (press Enter)",
         continuous_update=False,
-        layout={"width": "420px"},
+        layout={"width": "26em", "max_width": "100%"},
     )
-    status = kit.html(_status_html(""))
+    match_mode = kit.make(
+        w.Dropdown,
+        options=[("Whole words", "word"), ("Word starts", "start")],
+        value=match if match in ("word", "start") else "word",
+        description="Match",
+        layout=auto,
+    )
+    previous_match = kit.make(
+        w.Button, description="Previous match", icon="chevron-up", layout=auto
+    )
+    next_match = kit.make(w.Button, description="Next match", icon="chevron-down", layout=auto)
     matches = kit.make(
         w.Dropdown,
         options=[_NO_MATCH],
         value=0,
-        description="Go to match",
+        description="Matches",
+        layout=auto,
+    )
+    status = kit.html(status_html(""))
+    # "Did you mean ...?" spellings from the minutes; shown (through its own layout) only when a
+    # search finds nothing and the minutes have a close spelling.
+    suggestions = w.Dropdown(
+        options=[_NO_SUGGESTION],
+        value="",
+        description="Did you mean",
         style={"description_width": "initial"},
+        layout=w.Layout(width="auto", display="none"),
     )
     citation = w.HTML()  # not from the kit: refresh() shows and hides it through its layout
     text = kit.html()
-    explain = kit.make(w.Dropdown, options=[_NO_EXPLAIN], value="", description="Explain")
-    explanation = kit.html(explain_html("", people, glossary))
-    help_html = kit.html(
-        "<p style='font-size:90%'>Square brackets mark words the translators added; with "
-        "<b>Marked</b> they are kept, in italics with a dotted underline; with <b>Hidden</b> "
-        "you read only what was said. Search is not case-sensitive and matches whole words; "
-        "separate alternatives with <code>|</code> (for example <code>CPSU | Soviet Party</code>)."
-        "</p>"
+    explain = kit.make(
+        w.Dropdown, options=[_NO_EXPLAIN], value="", description="Explain", layout=auto
     )
+    explanation = kit.html(explain_html("", people, glossary))
+    help_html = kit.html(render("reader_help.html.j2"))
 
     busy = {"on": False}
+    state: dict[str, Any] = {"turns": []}
 
     def refresh(*_: Any) -> None:
         if busy["on"]:
@@ -143,27 +176,52 @@ def reader(
         busy["on"] = True
         try:
             result = render_view(
-                data, turn_box.value, view_toggle.value, mode_toggle.value, search.value
+                data,
+                turn_box.value,
+                view_toggle.value,
+                mode_toggle.value,
+                search.value,
+                match=match_mode.value,
             )
             turn_box.value = result.turn
             text.value = result.text_html
-            status.value = _status_html(result.status)
-            citation.value = f"<p><strong>Cite as:</strong> <cite>{esc(result.citation)}</cite></p>"
+            status.value = status_html(result.status)
+            citation.value = render_macro("reader_fragments.html.j2", "citation", result.citation)
             # one turn already shows its citation under the text; the whole view needs the note
             citation.layout.display = None if view_toggle.value == "whole" else "none"
-            match_options = [_NO_MATCH] + [(f"Turn {t}", t) for t in result.match_turns]
-            matches.options = match_options
+            state["turns"] = result.match_turns
+            matches.options = [_NO_MATCH] + [(f"Turn {t}", t) for t in result.match_turns]
             matches.value = 0
+            has_matches = bool(result.match_turns)
+            previous_match.disabled = next_match.disabled = not has_matches
             previous.disabled = view_toggle.value == "whole" or result.turn <= 1
             following.disabled = view_toggle.value == "whole" or result.turn >= n
+            suggestions.options = [_NO_SUGGESTION] + [(word, word) for word in result.suggestions]
+            suggestions.value = ""
+            suggestions.layout.display = None if result.suggestions else "none"
             explain.options = [_NO_EXPLAIN, *result.explain]
             explain.value = ""
             explanation.value = explain_html("", people, glossary)
         finally:
             busy["on"] = False
 
+    def on_search(*_: Any) -> None:
+        refresh()
+        # A new search jumps to its first match (in the one-turn view), unless the turn shown
+        # already matches.
+        found = state["turns"]
+        if found and view_toggle.value == "turn" and turn_box.value not in found:
+            turn_box.value = found[0]
+
     def go(delta: int) -> None:
         turn_box.value = max(1, min(n, turn_box.value + delta))
+
+    def step(direction: int) -> None:
+        target = step_match(state["turns"], turn_box.value, direction)
+        if target is None:
+            return
+        view_toggle.value = "turn"
+        turn_box.value = target
 
     def on_match(change: dict[str, Any]) -> None:
         if busy["on"] or not change["new"]:
@@ -176,30 +234,49 @@ def reader(
             return
         explanation.value = explain_html(change["new"], people, glossary)
 
+    def on_suggestion(change: dict[str, Any]) -> None:
+        if busy["on"] or not change["new"]:
+            return
+        search.value = change["new"]
+
     previous.on_click(lambda _b: go(-1))
     following.on_click(lambda _b: go(+1))
-    for control in (turn_box, view_toggle, mode_toggle, search):
+    previous_match.on_click(lambda _b: step(-1))
+    next_match.on_click(lambda _b: step(+1))
+    suggestions.observe(on_suggestion, names="value")
+    for control in (turn_box, view_toggle, mode_toggle):
         control.observe(refresh, names="value")
+    for control in (search, match_mode):
+        control.observe(on_search, names="value")
     matches.observe(on_match, names="value")
     explain.observe(on_explain, names="value")
-    refresh()
+    on_search()
+
+    def row(*children: w.Widget) -> w.HBox:
+        box = kit.make(w.HBox, children=list(children))
+        box.add_class("p63-row")
+        return box
 
     box = kit.make(
         w.VBox,
         children=[
-            kit.make(w.HBox, children=[previous, turn_box, following]),
+            kit.html(style_tag()),
+            row(previous, turn_box, following),
             view_toggle,
             mode_toggle,
-            kit.make(w.HBox, children=[search, matches]),
+            row(search, match_mode),
+            row(previous_match, next_match, matches),
             status,
+            suggestions,
             help_html,
             text,
             citation,
-            kit.make(w.HBox, children=[explain]),
+            row(explain),
             explanation,
         ],
-        layout={"border": "1px solid #ccc", "padding": "0.5em"},
+        layout={"padding": "0.5em"},
     )
+    box.add_class("p63")
     box.add_class("p63-reader")
     box.controls = {  # type: ignore[attr-defined]
         "previous": previous,
@@ -208,8 +285,12 @@ def reader(
         "view": view_toggle,
         "mode": mode_toggle,
         "search": search,
+        "match": match_mode,
+        "previous_match": previous_match,
+        "next_match": next_match,
         "status": status,
         "matches": matches,
+        "suggestions": suggestions,
         "text": text,
         "citation": citation,
         "explain": explain,
