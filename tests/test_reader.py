@@ -363,12 +363,13 @@ def test_widget_shares_layouts_and_styles(turns, people, glossary):
     box, made = _new_widgets(lambda: reader(turns, people, glossary))
     kinds = [type(x).__name__ for x in made]
     # One Layout per look and one Style per kind of control (47 objects, 17 Layouts before; the
-    # "Did you mean" list and the citation have their own, as refresh() hides them).
-    assert kinds.count("Layout") <= 7
+    # "Did you mean" list and the citation have their own, as refresh() hides them; the hidden
+    # keyboard guard has one).
+    assert kinds.count("Layout") <= 8
     assert sum(k.endswith("Style") for k in kinds) <= 8
     # 32 before the search got its match mode, match stepping and suggestions (5 controls, their
-    # row and the stylesheet).
-    assert len(made) <= 38
+    # row), the stylesheet and the keyboard guard.
+    assert len(made) <= 39
     c = box.controls
     assert c["previous"].layout is c["next"].layout
     assert c["previous"].style is c["next"].style

@@ -230,3 +230,37 @@ class Kit:
         ipywidgets.HTML
         """
         return self.make(w.HTML, value=value)
+
+    def root(self, children: Iterable[w.Widget], name: str, **layout: Any) -> w.VBox:
+        """The root box of a course widget: the stylesheet, the keyboard guard, the children.
+
+        Every course widget is built on one: it carries the class ``p63`` (which the stylesheet
+        and the keyboard guard look for) and ``p63-<name>``.
+
+        Parameters
+        ----------
+        children : iterable of widgets
+        name : str
+            The widget's name (``"reader"``), for its CSS class.
+        **layout
+            Layout traits of the root box.
+
+        Returns
+        -------
+        ipywidgets.VBox
+        """
+        from course_lib.templating import style_tag
+        from course_lib.widgets._front import KeyGuard
+
+        box = self.make(
+            w.VBox,
+            children=[
+                self.html(style_tag()),
+                KeyGuard(layout=self.layout(display="none")),
+                *children,
+            ],
+            layout=layout,
+        )
+        box.add_class("p63")
+        box.add_class(f"p63-{name}")
+        return box

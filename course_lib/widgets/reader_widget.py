@@ -19,7 +19,7 @@ from course_lib.reader import (
     render_view,
     step_match,
 )
-from course_lib.templating import render, render_macro, status_html, style_tag
+from course_lib.templating import render, render_macro, status_html
 from course_lib.widgets._common import Kit
 
 __all__ = ["reader"]
@@ -257,10 +257,8 @@ def reader(
         box.add_class("p63-row")
         return box
 
-    box = kit.make(
-        w.VBox,
-        children=[
-            kit.html(style_tag()),
+    box = kit.root(
+        [
             row(previous, turn_box, following),
             view_toggle,
             mode_toggle,
@@ -274,10 +272,9 @@ def reader(
             row(explain),
             explanation,
         ],
-        layout={"padding": "0.5em"},
+        "reader",
+        padding="0.5em",
     )
-    box.add_class("p63")
-    box.add_class("p63-reader")
     box.controls = {  # type: ignore[attr-defined]
         "previous": previous,
         "next": following,
