@@ -106,6 +106,7 @@ def reader(
         min=1,
         max=n,
         description="Turn",
+        style={"description_width": "initial"},
         layout={"width": "9em"},
     )
     view_toggle = kit.make(
