@@ -368,8 +368,8 @@ def test_widget_shares_layouts_and_styles(turns, people, glossary):
     assert kinds.count("Layout") <= 8
     assert sum(k.endswith("Style") for k in kinds) <= 8
     # 32 before the search got its match mode, match stepping and suggestions (5 controls, their
-    # row), the stylesheet and the keyboard guard.
-    assert len(made) <= 39
+    # row), the stylesheet, the keyboard guard and the Turn box's own label style.
+    assert len(made) <= 40
     c = box.controls
     assert c["previous"].layout is c["next"].layout
     assert c["previous"].style is c["next"].style
