@@ -35,6 +35,8 @@ from typing import Literal
 
 import pandas as pd
 
+from course_lib.text import find_term, fold
+
 __all__ = [
     "CATEGORIES",
     "FIRST_YEAR",
@@ -532,24 +534,20 @@ def link_problems(links: pd.DataFrame, turns: pd.DataFrame, events: pd.DataFrame
 _TURN_SEP = "\x00"
 
 
-def _alias_pattern(aliases: object) -> re.Pattern[str] | None:
-    """One pattern matching any of ``aliases`` ("a|b") as a whole word, or ``None`` if none.
-
-    An alias holding the turn separator (a NUL character, never in the minutes) is dropped, so
-    that no match can run from one turn into the next.
-    """
+def _aliases(aliases: object) -> tuple[str, ...]:
+    """A glossary row's aliases ("a|b") as an alias group; one holding the turn separator (a NUL
+    character, never in the minutes) is dropped, so that no match can run from one turn into the
+    next."""
     if not isinstance(aliases, str):
-        return None
-    words = [a.strip() for a in aliases.split("|") if a.strip() and _TURN_SEP not in a]
-    if not words:
-        return None
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(a) for a in words) + r")(?!\w)", re.IGNORECASE
-    )
+        return ()
+    return tuple(a.strip() for a in aliases.split("|") if a.strip() and _TURN_SEP not in a)
 
 
 def term_turns(glossary: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
-    """Where each glossary term occurs: a case-insensitive whole-word match of any alias.
+    """Where each glossary term occurs, found by the course's one search engine.
+
+    A term occurs in a turn where any of its aliases matches as whole words under the rules of
+    :func:`course_lib.text.find_term` (case, accents and spelling variants folded).
 
     Parameters
     ----------
@@ -564,20 +562,16 @@ def term_turns(glossary: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
         The glossary with a ``turns`` column (a sorted list of turn numbers per term).
     """
     # All turns joined by a separator no alias contains and that is not a word character (so the
-    # whole-word lookarounds behave as at a string's ends), scanned once per term with one
-    # alternation of its aliases; each match's offset gives its turn.
+    # whole-word rule behaves as at a string's ends), searched once per term; each match's
+    # offset gives its turn.
     numbers = [int(n) for n in turns["turn"]]
-    texts = list(turns["text"])
+    texts = [t if isinstance(t, str) else "" for t in turns["text"]]
     joined = _TURN_SEP.join(texts)
     starts = list(accumulate((len(t) + len(_TURN_SEP) for t in texts[:-1]), initial=0))
     found = []
     for aliases in glossary["aliases"]:
-        pattern = _alias_pattern(aliases)
-        rows = (
-            set()
-            if pattern is None
-            else {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)}
-        )
+        hits = find_term(joined, _aliases(aliases))
+        rows = {bisect_right(starts, start) - 1 for start, _ in hits}
         found.append(sorted(numbers[i] for i in rows))
     out = glossary.copy()
     out["turns"] = found
@@ -585,7 +579,7 @@ def term_turns(glossary: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
 
 
 def lookup_terms(glossary: pd.DataFrame, query: object) -> pd.DataFrame:
-    """Glossary entries whose term or aliases contain the query (case-insensitive).
+    """Glossary entries whose term or aliases contain the query (folded: case, accents, forms).
 
     Parameters
     ----------
@@ -602,9 +596,9 @@ def lookup_terms(glossary: pd.DataFrame, query: object) -> pd.DataFrame:
     """
     if not isinstance(query, str):
         return glossary.iloc[0:0]
-    q = " ".join(query.split())[:200].casefold()
+    q = fold(" ".join(query.split())[:200])
     if not q:
         return glossary.iloc[0:0]
-    hay = (glossary["term"].fillna("") + "|" + glossary["aliases"].fillna("")).str.casefold()
+    hay = (glossary["term"].fillna("") + "|" + glossary["aliases"].fillna("")).map(fold)
     mask = hay.map(lambda h: q in h)
     return glossary[mask.astype(bool)].reset_index(drop=True)

@@ -28,8 +28,8 @@ def widget():
 
 def _all_html(widget) -> str:
     p = widget.parts
-    return "".join(
-        p[k].value for k in ("status", "chart", "table", "event_pane", "turn_pane", "term_pane")
+    return p["chart"].svg + "".join(
+        p[k].value for k in ("status", "table", "event_pane", "turn_pane", "term_pane")
     )
 
 
@@ -71,8 +71,9 @@ def test_initial_view_shows_everything_and_marks_the_meeting(widget):
     p = widget.parts
     n = int(re.search(r"(\d+) of (\d+)", p["status"].value).group(2))
     assert f"{n} of {n} events shown" in p["status"].value
-    assert "Liu-Kim meeting, 15 Sep 1963" in p["chart"].value
-    assert 'role="img"' in p["chart"].value
+    assert "Liu-Kim meeting, 15 Sep 1963" in p["chart"].svg
+    assert 'role="group"' in p["chart"].svg  # its marks are buttons, so not role="img"
+    assert 'aria-labelledby="p63-tl-title"' in p["chart"].svg
     assert p["table"].value.count("<tr>") == n + 1  # header row + one per event
 
 
@@ -81,7 +82,7 @@ def test_year_range_filters_chart_and_table(widget):
     p["year_from"].value = 1964
     assert "Khrushchev ousted" in p["table"].value
     assert "Korean War begins" not in p["table"].value
-    assert "Khrushchev ousted" in p["chart"].value
+    assert "Khrushchev ousted" in p["chart"].svg
     p["year_to"].value = 1963  # From after To: read as 1963-1964, and said so
     assert "Khrushchev ousted" in p["table"].value
     assert "On the Question of Stalin" in p["table"].value
@@ -100,17 +101,17 @@ def test_each_view_matches_the_library_and_survives_a_round_trip(widget):
 
     events = tl.prepare_events(load_timeline())
     p = widget.parts
-    first = (p["chart"].value, p["table"].value, p["status"].value)
+    first = (p["chart"].svg, p["table"].value, p["status"].value)
     p["year_to"].value = 1958
     p["hindsight"].value = True
     expected = tl.filter_events(events, (1950, 1958), hindsight=True)
     assert f"{len(expected)} of {len(events)} events shown" in p["status"].value
     assert p["table"].value == table_html(expected)
-    assert p["chart"].value == chart_svg(expected)
+    assert p["chart"].svg == chart_svg(expected, years=(1950, 1958), bands_from=events)
     assert [v for _, v in p["event"].options][1:] == list(expected["id"])
     p["hindsight"].value = False
     p["year_to"].value = 1969
-    assert (p["chart"].value, p["table"].value, p["status"].value) == first
+    assert (p["chart"].svg, p["table"].value, p["status"].value) == first
 
 
 def test_category_checkbox_filters(widget):
@@ -284,15 +285,17 @@ def _new_widgets(build):
 def test_timeline_shares_layouts_and_styles():
     box, made = _new_widgets(build_timeline)
     kinds = [type(x).__name__ for x in made]
-    # One Layout per look and one Style per kind of control (66 objects, 23 Layouts before).
-    assert kinds.count("Layout") <= 6
-    assert sum(k.endswith("Style") for k in kinds) <= 5
-    assert len(made) <= 40
+    # One Layout per look and one Style per kind of control (66 objects, 23 Layouts before; the
+    # year presets, the selectable chart, the side-by-side panes and the collapsible table add
+    # a few).
+    assert kinds.count("Layout") <= 9
+    assert sum(k.endswith("Style") for k in kinds) <= 6
+    assert len(made) <= 52
     boxes = list(box.parts["categories"].values())
     assert len({id(b.layout) for b in boxes}) == 1
     assert len({id(b.style) for b in boxes}) == 1
-    assert box.parts["event"].layout.max_width == "60em"
-    assert box.parts["turn"].layout.max_width == "30em"
+    assert box.parts["event"].layout.max_width == "100%"
+    assert box.parts["turn"].layout.max_width == "100%"
     assert box.parts["year_from"].layout.max_width is None
     # Two timelines never share an object, and sharing does not leak a control's state.
     other = build_timeline()
@@ -300,3 +303,71 @@ def test_timeline_shares_layouts_and_styles():
     boxes[0].value = False
     assert not boxes[0].value
     assert all(b.value for b in boxes[1:])
+
+
+def test_axis_follows_the_chosen_years_and_one_year_shows_months(widget):
+    p = widget.parts
+    p["year_from"].value, p["year_to"].value = 1960, 1963
+    svg = p["chart"].svg
+    ticks = re.findall(r'class="p63-tick"[^>]*>(\d{4})<', svg)
+    assert ticks[0] == "1960"
+    assert ticks[-1] == "1963"
+    p["presets"][3].click()  # 1963, month by month
+    assert (p["year_from"].value, p["year_to"].value) == (1963, 1963)
+    svg = p["chart"].svg
+    assert ">Jan 1963<" in svg
+    assert ">Sep<" in svg
+    # Markers spread over the whole width instead of piling up at the right edge.
+    xs = [float(x) for x in re.findall(r'<circle class="p63-ev-mark" cx="([\d.]+)"', svg)]
+    assert xs
+    assert min(xs) < 400 < max(xs)
+
+
+def test_choosing_a_marker_opens_its_event_with_its_passages(widget):
+    p = widget.parts
+    assert 'data-select="cpsu_open_letter"' in p["chart"].svg
+    p["chart"].selected = "soviet_air_cover_delayed"  # what a click or Enter on the mark sends
+    assert p["event"].value == "soviet_air_cover_delayed"
+    assert "In the minutes:" in p["event_pane"].value
+    assert "Minutes, turn" in p["event_pane"].value
+    # And the other way: choosing in the list marks it in the chart.
+    p["event"].value = "cpsu_open_letter"
+    assert p["chart"].selected == "cpsu_open_letter"
+
+
+def test_unknown_marker_id_changes_nothing(widget):
+    p = widget.parts
+    p["chart"].selected = "<script>"
+    assert p["event"].value is None
+    assert "Choose an event" in p["event_pane"].value
+
+
+def test_bands_and_the_meeting_line_stay(widget):
+    svg = widget.parts["chart"].svg
+    assert "The alliance" in svg
+    assert "The polemic in the open" in svg
+    assert 'class="p63-meeting"' in svg
+    p = widget.parts
+    p["year_from"].value, p["year_to"].value = 1950, 1955
+    assert 'class="p63-meeting"' not in p["chart"].svg  # outside the chosen years
+
+
+def test_chart_text_is_never_tiny():
+    """The chart keeps >= 700 px (scrolling sideways in a narrower cell): 12-unit text in a
+    760-unit viewBox never renders below 11 px."""
+    from course_lib.templating import stylesheet
+
+    css = stylesheet()
+    assert re.search(r"\.p63-svg svg \{[^}]*min-width: 700px", css)
+    svg = chart_svg([], years=(1950, 1969))
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert min(sizes) * 700 / width >= 11
+
+
+def test_table_is_collapsible_and_panes_sit_above_it(widget):
+    children = list(widget.children)
+    side = next(i for i, c in enumerate(children) if "p63-side" in c._dom_classes)
+    table = children.index(widget.parts["table_box"])
+    assert side < table
+    assert widget.parts["table_box"].selected_index is None

@@ -15,17 +15,22 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib import timeline as tl
+from course_lib.templating import render, render_macro, status_html
+from course_lib.text import fold, suggest
 from course_lib.widgets._common import (
     OKABE_ITO,
     Kit,
     clean_input,
-    esc,
     html_table,
 )
+from course_lib.widgets._front import SelectableSVG
 
 __all__ = [
+    "BANDS",
     "CATEGORY_STYLE",
+    "PRESETS",
     "Events",
+    "chart_layout",
     "chart_svg",
     "event_options",
     "event_pane_html",
@@ -65,44 +70,196 @@ def _records(events: Events) -> Sequence[Mapping[str, object]]:
 FIRST_YEAR, LAST_YEAR = tl.FIRST_YEAR, tl.LAST_YEAR
 #: How many settings of the controls the widget keeps rendered (least recently used go first).
 _VIEWS_KEPT = 64
-_W, _LEFT, _RIGHT, _TOP, _LANE = 960, 250, 20, 46, 34
+#: Chart geometry (SVG units). The stylesheet keeps the chart at least 700 px wide (it scrolls
+#: sideways in a narrower cell), so 12-unit text never shrinks below 11 px.
+_W, _LEFT, _RIGHT, _TOP, _LANE = 760, 14, 14, 62, 46
+
+#: Quick views of the years: (label, first year, last year). 1963 alone opens up the crowded
+#: months before and after the meeting.
+PRESETS: tuple[tuple[str, int, int], ...] = (
+    ("All, 1950-1969", FIRST_YEAR, LAST_YEAR),
+    ("The alliance, 1950-1959", 1950, 1959),
+    ("The split, 1960-1964", 1960, 1964),
+    ("1963, month by month", 1963, 1963),
+)
+
+#: Shaded periods, each between the start dates of two events of the timeline (so the bands
+#: rest on the same sourced rows as the markers): (label, from event, to event or None for the
+#: end of the chart).
+BANDS: tuple[tuple[str, str, str | None], ...] = (
+    (
+        "The alliance: treaty (1950) to the recall of Soviet experts (1960)",
+        "sino_soviet_treaty",
+        "soviet_experts_recalled",
+    ),
+    ("The polemic in the open: from the CPSU's Open Letter", "cpsu_open_letter", None),
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _x(day: date) -> float:
-    span = date(LAST_YEAR + 1, 1, 1).toordinal() - date(FIRST_YEAR, 1, 1).toordinal()
-    frac = (day.toordinal() - date(FIRST_YEAR, 1, 1).toordinal()) / span
-    frac = min(max(frac, 0.0), 1.0)
-    return _LEFT + frac * (_W - _LEFT - _RIGHT)
+def _scale(first: int, last: int) -> tuple[int, int]:
+    lo = date(first, 1, 1).toordinal()
+    return lo, date(last + 1, 1, 1).toordinal() - lo
 
 
-def _marker(shape: str, x: float, y: float, colour: str, hollow: bool) -> str:
-    fill = "#ffffff" if hollow else colour
-    style = f'fill="{fill}" stroke="{colour}" stroke-width="2"'
-    r = 6
-    if shape == "circle":
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" {style}/>'
-    if shape == "square":
-        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" {style}/>'
+def _x(day: date, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> float:
+    lo, span = _scale(first, last)
+    frac = min(max((day.toordinal() - lo) / span, 0.0), 1.0)
+    return round(_LEFT + frac * (_W - _LEFT - _RIGHT), 1)
+
+
+def _points(shape: str, x: float, y: float) -> str:
+    r = 7
     if shape == "diamond":
-        pts = f"{x:.1f},{y - r - 1:.1f} {x + r + 1:.1f},{y:.1f} {x:.1f},{y + r + 1:.1f} {x - r - 1:.1f},{y:.1f}"
+        pts = [(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)]
     elif shape == "triangle":
-        pts = f"{x:.1f},{y - r - 1:.1f} {x + r:.1f},{y + r:.1f} {x - r:.1f},{y + r:.1f}"
+        pts = [(x, y - r - 1), (x + r, y + r), (x - r, y + r)]
     elif shape == "triangle-down":
-        pts = f"{x - r:.1f},{y - r:.1f} {x + r:.1f},{y - r:.1f} {x:.1f},{y + r + 1:.1f}"
+        pts = [(x - r, y - r), (x + r, y - r), (x, y + r + 1)]
     else:  # cross
         a, b = 2.5, r + 1
-        pts = " ".join(
-            f"{x + dx:.1f},{y + dy:.1f}"
+        pts = [
+            (x + dx, y + dy)
             for dx, dy in [
                 (-a, -b), (a, -b), (a, -a), (b, -a), (b, a), (a, a),
                 (a, b), (-a, b), (-a, a), (-b, a), (-b, -a), (-a, -a),
             ]
-        )  # fmt: skip
-    return f'<polygon points="{pts}" {style}/>'
+        ]  # fmt: skip
+    return " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
 
 
-def chart_svg(events: Events, meeting: date = tl.MEETING_DATE) -> str:
-    """An accessible SVG timeline: one lane per category, the meeting marked.
+def _ticks(first: int, last: int) -> list[dict[str, object]]:
+    years = last - first + 1
+    if years <= 2:  # a close-up: every month, the year named in January
+        ticks = []
+        for year in range(first, last + 1):
+            for month in range(1, 13):
+                label = f"{_MONTHS[month - 1]} {year}" if month == 1 else _MONTHS[month - 1]
+                if years == 2 and month % 3 != 1:
+                    label = ""
+                ticks.append({"x": _x(date(year, month, 1), first, last), "label": label})
+        return ticks
+    step = 1 if years <= 10 else 2
+    return [
+        {"x": _x(date(y, 1, 1), first, last), "label": str(y) if (y - first) % step == 0 else ""}
+        for y in range(first, last + 1)
+    ]
+
+
+def chart_layout(
+    events: Events,
+    years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR),
+    meeting: date = tl.MEETING_DATE,
+    bands_from: Events | None = None,
+) -> dict[str, object]:
+    """Where everything goes in the timeline chart, for the chosen years (pure).
+
+    The axis runs from 1 January of the first year to 31 December of the last, so narrowing
+    the years opens the chart up (one year shows its months). Markers that would touch in a lane
+    are moved up and down in turn so that each stays visible and clickable.
+
+    Parameters
+    ----------
+    events : DataFrame or sequence of records
+        The events shown (from :func:`course_lib.timeline.filter_records`).
+    years : (int, int)
+        The first and last year on the axis.
+    meeting : datetime.date
+        Where to draw the meeting line (left out when outside the years).
+    bands_from : DataFrame or records, optional
+        All events, for the dates of :data:`BANDS` (default: ``events``).
+
+    Returns
+    -------
+    dict
+        Geometry for ``timeline_chart.svg.j2``.
+    """
+    first, last = years
+    rows = _records(events)
+    cats = list(tl.CATEGORIES)
+    top = _TOP
+    plot_bottom = top + _LANE * (len(cats) - 1) + 18
+    lanes = []
+    marks = []
+    for i, cat in enumerate(cats):
+        style = CATEGORY_STYLE[cat]
+        y = top + _LANE * i
+        lanes.append(
+            {"y": y, "label": f"{_SYMBOL[style['shape']]} {style['code']}: {tl.CATEGORIES[cat]}"}
+        )
+        last_x = -100.0
+        nudge = 0
+        for row in rows:
+            if row["category"] != cat:
+                continue
+            x0 = _x(row["start"], first, last)  # type: ignore[arg-type]
+            x1 = _x(row["end"], first, last)  # type: ignore[arg-type]
+            nudge = (nudge + 1) % 3 if x0 - last_x < 12 else 0
+            last_x = x0
+            my = y + (0, -9, 9)[nudge]
+            status = tl.STATUS_LABELS[str(row["status"])]
+            marks.append(
+                {
+                    "id": str(row["id"]),
+                    "category": cat,
+                    "label": f"{row['when']}: {row['title']} ({status} on 15 September 1963)",
+                    "x0": x0,
+                    "y": my,
+                    "bar": round(x1 - x0, 1) if x1 - x0 >= 2 else 0,
+                    "shape": style["shape"],
+                    "points": _points(style["shape"], x0, my),
+                    "colour": style["colour"],
+                    "fill": style["colour"],
+                    "hollow": row["status"] == "ambiguous",
+                }
+            )
+    starts = {
+        str(r["id"]): r["start"] for r in _records(bands_from if bands_from is not None else events)
+    }
+    lo, hi = date(first, 1, 1), date(last, 12, 31)
+    bands = []
+    for label, start_id, end_id in BANDS:
+        start = starts.get(start_id)
+        end = starts.get(end_id) if end_id else hi
+        if not isinstance(start, date) or not isinstance(end, date) or end < lo or start > hi:
+            continue
+        bands.append({"label": label, "x0": _x(start, first, last), "x1": _x(end, first, last)})
+    meeting_x = _x(meeting, first, last) if lo <= meeting <= hi else None
+    span = f"{first}" if first == last else f"{first}-{last}"
+    return {
+        "width": _W,
+        "height": plot_bottom + 30,
+        "left": _LEFT,
+        "right": _RIGHT,
+        "top": top,
+        "plot_bottom": plot_bottom,
+        "title": f"Timeline of the Sino-Soviet split, {span}",
+        "description": (
+            f"{len(rows)} events in {len(cats)} lanes by category, {span}"
+            + (
+                ", with the Liu-Kim meeting of 15 September 1963 marked by a dashed line"
+                if meeting_x is not None
+                else ""
+            )
+            + ". Each event is a button: choose it to open its summary, source and passages. "
+            "The table after the chart lists the same events in date order."
+        ),
+        "ticks": _ticks(first, last),
+        "lanes": lanes,
+        "marks": marks,
+        "bands": bands,
+        "meeting_x": meeting_x,
+        "meeting_anchor": "end" if meeting_x is not None and meeting_x > _W / 2 else "start",
+    }
+
+
+def chart_svg(
+    events: Events,
+    meeting: date = tl.MEETING_DATE,
+    years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR),
+    bands_from: Events | None = None,
+) -> str:
+    """An accessible SVG timeline: one lane per category, the meeting marked, events selectable.
 
     Parameters
     ----------
@@ -111,65 +268,19 @@ def chart_svg(events: Events, meeting: date = tl.MEETING_DATE) -> str:
         the same rows as records.
     meeting : datetime.date
         Where to draw the meeting line.
+    years : (int, int)
+        The axis's first and last year.
+    bands_from : DataFrame or records, optional
+        All events, for the shaded periods.
 
     Returns
     -------
     str
-        SVG markup (``role="img"`` with a title and description); every text from the data is
-        escaped. Events that span time are drawn as a bar from start to end; events whose date
-        straddles the meeting are drawn hollow.
+        SVG markup from ``timeline_chart.svg.j2`` (every text from the data escaped). Each event
+        is a ``<g data-select="<id>">`` with an accessible name, drawn as a bar from start to end
+        when it spans time, hollow when its date straddles the meeting.
     """
-    rows = _records(events)
-    cats = list(tl.CATEGORIES)
-    height = _TOP + _LANE * len(cats) + 30
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" width="100%" '
-        f'role="img" aria-labelledby="p63-tl-title p63-tl-desc" style="max-width:{_W}px">',
-        '<title id="p63-tl-title">Timeline of the Sino-Soviet split, 1950-1969</title>',
-        f'<desc id="p63-tl-desc">{len(rows)} events in {len(cats)} lanes by category, with '
-        "the Liu-Kim meeting of 15 September 1963 marked by a dashed line. The table below the "
-        "chart lists the same events in date order.</desc>",
-    ]
-    for year in range(FIRST_YEAR, LAST_YEAR + 2, 2):
-        x = _x(date(year, 1, 1))
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{_TOP - 10}" x2="{x:.1f}" y2="{height - 24}" '
-            'stroke="#dddddd" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{height - 8}" font-size="12" text-anchor="middle" '
-            f'fill="#333333">{year}</text>'
-        )
-    for i, cat in enumerate(cats):
-        style = CATEGORY_STYLE[cat]
-        y = _TOP + _LANE * i + _LANE / 2
-        label = f"{_SYMBOL[style['shape']]} {style['code']}: {tl.CATEGORIES[cat]}"
-        parts.append(
-            f'<text x="8" y="{y + 4:.1f}" font-size="12" fill="#000000">{esc(label)}</text>'
-            f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{_W - _RIGHT}" y2="{y:.1f}" '
-            'stroke="#bbbbbb" stroke-width="1"/>'
-        )
-        for row in rows:
-            if row["category"] != cat:
-                continue
-            x0, x1 = _x(row["start"]), _x(row["end"])  # type: ignore[arg-type]
-            status = tl.STATUS_LABELS[str(row["status"])]
-            tip = esc(f"{row['when']}: {row['title']} ({status} on 15 Sep 1963)")
-            bar = ""
-            if x1 - x0 >= 2:
-                bar = (
-                    f'<rect x="{x0:.1f}" y="{y - 3:.1f}" width="{x1 - x0:.1f}" height="6" '
-                    f'fill="{style["colour"]}" fill-opacity="0.45"/>'
-                )
-            mark = _marker(style["shape"], x0, y, style["colour"], row["status"] == "ambiguous")
-            parts.append(f"<g><title>{tip}</title>{bar}{mark}</g>")
-    mx = _x(meeting)
-    parts.append(
-        f'<line x1="{mx:.1f}" y1="{_TOP - 14}" x2="{mx:.1f}" y2="{height - 24}" '
-        'stroke="#000000" stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{mx - 4:.1f}" y="{_TOP - 18}" font-size="12" text-anchor="end" '
-        'fill="#000000">Liu-Kim meeting, 15 Sep 1963 ┐</text>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
+    return render("timeline_chart.svg.j2", c=chart_layout(events, years, meeting, bands_from))
 
 
 def table_html(events: Events) -> str:
@@ -189,8 +300,12 @@ def table_html(events: Events) -> str:
         events = events.sort_values(["start", "end", "id"], kind="stable")
     rows = tl.event_table_rows(_records(events))
     if not rows:
-        return "<p>No events match these filters.</p>"
+        return _pane("no_events")
     return html_table(tl.TABLE_COLUMNS, rows, caption="Events shown in the chart, in date order")
+
+
+def _pane(macro: str, *args: object) -> str:
+    return render_macro("timeline_panes.html.j2", macro, *args)
 
 
 def view_status(shown: int, total: int, hindsight: bool, note: str = "") -> str:
@@ -258,11 +373,9 @@ def timeline_view(
     """
     years, note = tl.year_range(first, last)
     shown = tl.filter_records(records, years, categories, hindsight)
-    status = (
-        f'<p role="status" aria-live="polite">'
-        f"{esc(view_status(len(shown), len(records), hindsight, note))}</p>"
-    )
-    return chart_svg(shown), table_html(shown), status, event_options(shown)
+    status = status_html(view_status(len(shown), len(records), hindsight, note))
+    chart = chart_svg(shown, years=years, bands_from=records)
+    return chart, table_html(shown), status, event_options(shown)
 
 
 def event_pane_html(
@@ -287,38 +400,14 @@ def event_pane_html(
         Escaped HTML.
     """
     if not isinstance(event_id, str) or event_id not in set(events["id"]):
-        return (
-            "<p>Choose an event to see its summary, source and the passages that refer to it.</p>"
-        )
+        return _pane("choose_event")
     ev = events[events["id"] == event_id].iloc[0]
     style = CATEGORY_STYLE.get(ev["category"], {"shape": "circle", "code": "?"})
     cat = f"{_SYMBOL.get(style['shape'], '')} {tl.CATEGORIES.get(ev['category'], ev['category'])}"
     raw_actors = ev["actors"] if isinstance(ev["actors"], str) else ""
     actors = ", ".join(a for a in raw_actors.split("|") if a)
-    parts = [
-        f"<h4>{esc(ev['title'])}</h4>",
-        f"<p><strong>{esc(ev['when'])}</strong> · {esc(cat)} · known on 15 September 1963: "
-        f"{esc(tl.STATUS_LABELS[ev['status']])}</p>",
-        f"<p>{esc(ev['summary'])}</p>",
-    ]
-    if actors:
-        parts.append(f"<p>Actors: {esc(actors)}</p>")
-    parts.append(
-        f'<p>Source: <a href="{esc(ev["source_url"])}" target="_blank" rel="noopener noreferrer">'
-        f"{esc(ev['source_title'])}</a></p>"
-    )
-    passages = tl.turns_for_event(links, turns, event_id)
-    if passages.empty:
-        parts.append("<p>The minutes do not refer to this event directly.</p>")
-    else:
-        parts.append("<p>In the minutes:</p><ul>")
-        for p in passages.itertuples(index=False):
-            parts.append(
-                f"<li><blockquote>“{esc(p.quote)}”</blockquote>"
-                f"<p>Minutes, turn {esc(p.turn)} ({esc(p.speaker)}). {esc(p.note)}</p></li>"
-            )
-        parts.append("</ul>")
-    return "".join(parts)
+    passages = tl.turns_for_event(links, turns, event_id).to_dict("records")
+    return _pane("event", ev.to_dict(), cat, tl.STATUS_LABELS[ev["status"]], actors, passages)
 
 
 def turn_pane_html(events: pd.DataFrame, links: pd.DataFrame, turn: object) -> str:
@@ -338,19 +427,9 @@ def turn_pane_html(events: pd.DataFrame, links: pd.DataFrame, turn: object) -> s
     str
         Escaped HTML.
     """
-    found = tl.events_for_turn(links, events, turn)
-    if tl.turn_number(turn) is None:
-        return "<p>Choose a turn (1-54) to see the events it refers to.</p>"
-    if found.empty:
-        return f"<p>Minutes, turn {esc(turn)}: no linked events.</p>"
-    parts = [f"<p>Minutes, turn {esc(turn)} refers to:</p><ul>"]
-    for r in found.itertuples(index=False):
-        parts.append(
-            f"<li><strong>{esc(r.when)}: {esc(r.title)}</strong>"
-            f"<blockquote>“{esc(r.quote)}”</blockquote><p>{esc(r.note)}</p></li>"
-        )
-    parts.append("</ul>")
-    return "".join(parts)
+    number = tl.turn_number(turn)
+    found = tl.events_for_turn(links, events, turn).to_dict("records") if number else []
+    return _pane("turn", number, found)
 
 
 def glossary_html(glossary: pd.DataFrame, query: object) -> str:
@@ -370,20 +449,21 @@ def glossary_html(glossary: pd.DataFrame, query: object) -> str:
     """
     q = clean_input(query)
     if not q:
-        return "<p>Type a term from the minutes, for example “revisionism” or “Pravda”.</p>"
+        return _pane("glossary", "", [], [])
     hits = tl.lookup_terms(glossary, q)
-    if hits.empty:
-        return f"<p>No glossary entry matches “{esc(q)}”.</p>"
-    parts = []
-    for r in hits.itertuples(index=False):
-        where = ", ".join(str(t) for t in getattr(r, "turns", [])) or "none"
-        parts.append(
-            f"<h4>{esc(r.term)}</h4><p>{esc(r.definition)}</p>"
-            f"<p>In the minutes as: {esc(r.aliases.replace('|', '; '))}. Turns: {esc(where)}.</p>"
-            f'<p>Source: <a href="{esc(r.source_url)}" target="_blank" '
-            f'rel="noopener noreferrer">{esc(r.source_title)}</a></p>'
-        )
-    return "".join(parts)
+    rows = [
+        {
+            **r,
+            "aliases": str(r.get("aliases") or "").replace("|", "; "),
+            "turns": ", ".join(str(t) for t in r.get("turns", [])) or "none",
+        }
+        for r in hits.to_dict("records")
+    ]
+    suggestions: list[str] = []
+    if not rows:
+        words = {fold(t): t for t in glossary["term"].dropna()}
+        suggestions = suggest(q, words)
+    return _pane("glossary", q, rows, suggestions)
 
 
 def _checked(boxes: Iterable[tuple[str, w.Checkbox]]) -> list[str]:
@@ -421,6 +501,7 @@ def timeline(
     records = events.to_dict("records")  # once: updates filter these, not the DataFrame
     kit = Kit()  # shared layouts and styles: no callback below changes one
     initial = {"description_width": "initial"}
+    auto = {"width": "auto"}
     year_options = [(str(y), y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
     year_from, year_to = (
         kit.make(
@@ -429,10 +510,14 @@ def timeline(
             value=value,
             description=label,
             style=initial,
-            layout={"width": "auto"},
+            layout=auto,
         )
         for label, value in (("From year", FIRST_YEAR), ("To year", LAST_YEAR))
     )
+    presets = [
+        kit.make(w.Button, description=label, tooltip=f"Show {label}", layout=auto)
+        for label, _, _ in PRESETS
+    ]
     boxes = [
         (
             key,
@@ -442,7 +527,7 @@ def timeline(
                 description=f"{_SYMBOL[CATEGORY_STYLE[key]['shape']]} {label}",
                 indent=False,
                 style=initial,
-                layout={"width": "auto"},
+                layout=auto,
             ),
         )
         for key, label in tl.CATEGORIES.items()
@@ -453,16 +538,16 @@ def timeline(
         description="Only what was known on 15 September 1963",
         indent=False,
         style=initial,
-        layout={"width": "auto"},
+        layout=auto,
     )
     status = kit.html()
-    chart = kit.html()
+    chart = SelectableSVG(layout=kit.layout(width="100%"))
     table = kit.html()
     event_pick = kit.make(
         w.Dropdown,
         description="Event",
         style=initial,
-        layout={"width": "auto", "max_width": "60em"},
+        layout={"width": "auto", "max_width": "100%"},
     )
     event_pane = kit.html()
     turn_pick = kit.make(
@@ -472,7 +557,7 @@ def timeline(
         value=None,
         description="From a turn, its events",
         style=initial,
-        layout={"width": "auto", "max_width": "30em"},
+        layout={"width": "auto", "max_width": "100%"},
     )
     turn_pane = kit.html(turn_pane_html(events, links, None))
     term = kit.make(
@@ -480,9 +565,11 @@ def timeline(
         placeholder="revisionism, Pravda, echelon ...",
         description="Look up a term",
         style=initial,
-        layout={"width": "auto", "max_width": "30em"},
+        layout={"width": "auto", "max_width": "100%"},
     )
     term_pane = kit.html(glossary_html(glossary, ""))
+    table_box = w.Accordion(children=[table], titles=("The events shown, as a table",))
+    table_box.selected_index = None  # collapsed: the chart's marks carry the same names
 
     # Each setting of the controls is rendered once; going back to it is a lookup.
     views: OrderedDict[tuple[object, ...], tuple[str, str, str, list[tuple[str, str]]]]
@@ -494,7 +581,7 @@ def timeline(
         views[key] = view  # now the most recently used
         while len(views) > _VIEWS_KEPT:
             views.popitem(last=False)
-        chart.value, table.value, status.value, options = view
+        chart.svg, table.value, status.value, options = view
         choices = [("(choose an event)", None), *options]
         if list(event_pick.options) != choices:
             keep = event_pick.value if event_pick.value in {v for _, v in options} else None
@@ -503,6 +590,12 @@ def timeline(
 
     def show_event(_change: object = None) -> None:
         event_pane.value = event_pane_html(events, links, turns, event_pick.value)
+        chart.selected = event_pick.value or ""
+
+    def pick_from_chart(change: dict[str, object]) -> None:
+        chosen = change["new"]
+        if chosen and chosen != event_pick.value and chosen in {v for _, v in event_pick.options}:
+            event_pick.value = chosen
 
     def show_turn(_change: object = None) -> None:
         turn_pane.value = turn_pane_html(events, links, turn_pick.value)
@@ -510,42 +603,58 @@ def timeline(
     def show_term(_change: object = None) -> None:
         term_pane.value = glossary_html(glossary, term.value)
 
+    def use_preset(button: w.Button) -> None:
+        _, first, last = PRESETS[presets.index(button)]
+        with year_from.hold_trait_notifications(), year_to.hold_trait_notifications():
+            year_from.value, year_to.value = first, last
+
     for control in [year_from, year_to, hindsight, *(b for _, b in boxes)]:
         control.observe(refresh, names="value")
+    for button in presets:
+        button.on_click(use_preset)
     event_pick.observe(show_event, names="value")
+    chart.observe(pick_from_chart, names="selected")
     turn_pick.observe(show_turn, names="value")
     term.observe(show_term, names="value")
     refresh()
     show_event()
 
-    wrap = {"flex_flow": "row wrap"}
-    box = kit.make(
-        w.VBox,
-        children=[
+    def row(*children: w.Widget) -> w.HBox:
+        box = kit.make(w.HBox, children=list(children))
+        box.add_class("p63-row")
+        return box
+
+    def column(*children: w.Widget) -> w.VBox:
+        box = kit.make(
+            w.VBox, children=list(children), layout={"flex": "1 1 22em", "min_width": "0"}
+        )
+        return box
+
+    side = row(column(event_pick, event_pane), column(turn_pick, turn_pane, term, term_pane))
+    side.add_class("p63-side")
+    box = kit.root(
+        [
             kit.html("<h3>The split in context, 1950-1969</h3>"),
-            kit.make(w.HBox, children=[year_from, year_to], layout=wrap),
-            kit.make(w.HBox, children=[b for _, b in boxes], layout=wrap),
+            row(year_from, year_to, *presets),
+            row(*(b for _, b in boxes)),
             hindsight,
             status,
             chart,
-            kit.html("<h4>The same events as a table</h4>"),
-            table,
-            event_pick,
-            event_pane,
-            turn_pick,
-            turn_pane,
-            term,
-            term_pane,
+            side,
+            table_box,
         ],
+        "timeline",
     )
     box.parts = {  # type: ignore[attr-defined]
         "year_from": year_from,
         "year_to": year_to,
+        "presets": presets,
         "categories": dict(boxes),
         "hindsight": hindsight,
         "status": status,
         "chart": chart,
         "table": table,
+        "table_box": table_box,
         "event": event_pick,
         "event_pane": event_pane,
         "turn": turn_pick,
