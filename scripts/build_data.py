@@ -75,6 +75,8 @@ PEOPLE_COLUMNS = [
     "role_1963",
     "role_source_title",
     "role_source_url",
+    "role_source_2_title",
+    "role_source_2_url",
     "note",
 ]
 
@@ -197,6 +199,8 @@ def _ed(ed: dict[str, str], minutes: Minutes) -> dict[str, Any]:
         "role_1963": ed.get("role_1963", ""),
         "role_source_title": ed.get("role_source_title", ""),
         "role_source_url": ed.get("role_source_url", ""),
+        "role_source_2_title": ed.get("role_source_2_title", ""),
+        "role_source_2_url": ed.get("role_source_2_url", ""),
         "note": ed.get("note", ""),
     }
 

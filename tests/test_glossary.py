@@ -40,7 +40,15 @@ def occurrences(glossary) -> pd.DataFrame:
 
 
 def test_loader_columns(glossary):
-    assert list(glossary.columns) == ["term", "definition", "aliases", "source_title", "source_url"]
+    assert list(glossary.columns) == [
+        "term",
+        "definition",
+        "aliases",
+        "source_title",
+        "source_url",
+        "source_2_title",
+        "source_2_url",
+    ]
     assert glossary["term"].is_unique
 
 

@@ -44,6 +44,8 @@ REQUIRED = {
     "khrushchev_ousted",
     "china_first_nuclear_test",
     "zhenbao_clashes",
+    "choe_yong_geon_in_china",
+    "soviet_debt_relief_1960",
 }
 # Events the talk alludes to: each must be linked to at least one passage.
 ALLUDED = REQUIRED - {"khrushchev_ousted", "china_first_nuclear_test", "zhenbao_clashes"}
@@ -83,6 +85,8 @@ def test_loader_returns_typed_table(events):
         "actors",
         "source_title",
         "source_url",
+        "source_2_title",
+        "source_2_url",
     ]
     assert str(events["date"].dtype) == "string"
     assert events["id"].is_unique
@@ -125,6 +129,14 @@ def test_key_dates(events):
     assert dates["first_commentary"] == "1963-09-06"
     assert dates["second_commentary_stalin"] == "1963-09-13"
     assert dates["khrushchev_ousted"] == "1964-10-14"
+    # The decision to withdraw the Volunteers was public in February 1958 (joint statement of the
+    # 19th); the last units left in October 1958 (the day is not fixed from an archival source).
+    assert dates["volunteers_withdraw"] == "1958-02-19"
+    assert (
+        dict(zip(events["id"], events["end_date"], strict=True))["volunteers_withdraw"] == "1958-10"
+    )
+    assert dates["liu_arrives_pyongyang"] == "1963-09-15"
+    assert dates["liu_kim_talks_16_17"] == "1963-09-16"
 
 
 def test_schema_documents_the_categories(root):
@@ -167,6 +179,19 @@ def test_link_problems_catches_a_paraphrase(links, turns, events):
 
 def test_every_alluded_event_is_linked(links):
     assert set(links["event_id"]) >= ALLUDED
+
+
+def test_corrected_links(links, events):
+    """The reviewed links say what the turn says and what the sources support."""
+    aidit = links[(links["event_id"] == "aidit_in_pyongyang") & (links["turn"] == 12)].iloc[0]
+    assert "only source" not in aidit["note"]  # Aidit's own speech from the visit is in print
+    assert aidit["source_url"].startswith("http")
+    row = events[events["id"] == "aidit_in_pyongyang"].iloc[0]
+    assert "only source" not in row["summary"]
+    one_million = links[(links["event_id"] == "volunteers_cross_yalu") & (links["turn"] == 11)]
+    assert "far below" not in one_million.iloc[0]["note"]
+    assert set(links.loc[links["event_id"] == "soviet_air_cover_delayed", "turn"]) >= {43, 45, 46}
+    assert set(links.loc[links["event_id"] == "soviet_debt_relief_1960", "turn"]) == {48}
 
 
 def test_bracketed_quotes_keep_their_brackets(links):

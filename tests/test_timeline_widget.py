@@ -143,7 +143,7 @@ def test_event_pane_shows_summary_source_and_passages(widget):
     pane = p["event_pane"].value
     assert "Minutes, turn 38" in pane
     assert "22nd Congress burned Stalin" in pane
-    assert 'href="https://newsfeed.time.com/' in pane
+    assert 'href="http://oldtmt.vedomosti.ru/' in pane  # the row's first source
     assert 'rel="noopener noreferrer"' in pane
 
 
