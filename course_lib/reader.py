@@ -533,6 +533,8 @@ def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFram
                 ],
                 source_title=_text(p.get("role_source_title")),
                 source_url=_text(p.get("role_source_url")),
+                source_2_title=_text(p.get("role_source_2_title")),
+                source_2_url=_text(p.get("role_source_2_url")),
             )
     if kind == "term" and glossary is not None and len(glossary):
         match = glossary[glossary["term"] == ident]
@@ -546,6 +548,8 @@ def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFram
                 aliases=", ".join(_split(g.get("aliases"))),
                 source_title=_text(g.get("source_title")),
                 source_url=_text(g.get("source_url")),
+                source_2_title=_text(g.get("source_2_title")),
+                source_2_url=_text(g.get("source_2_url")),
             )
     return render("reader_explain.html.j2", kind="missing")
 

@@ -435,3 +435,15 @@ def test_widget_offers_did_you_mean_and_searches_it(turns, people, glossary):
     assert c["search"].value == "Khrushchev"
     assert c["suggestions"].layout.display == "none"
     assert "<mark" in c["text"].value
+
+
+def test_explain_shows_a_second_source_and_never_a_javascript_link(people, glossary):
+    tampered = glossary.copy()
+    tampered["source_url"] = "javascript:alert(1)"
+    tampered["source_2_title"] = "Second source"
+    tampered["source_2_url"] = "https://example.org/b"
+    term = tampered["term"].iloc[0]
+    out = rd.explain_html(f"term:{term}", people, tampered)
+    assert "javascript:" not in out
+    assert 'href="https://example.org/b"' in out
+    assert "Second source" in out

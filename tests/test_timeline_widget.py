@@ -371,3 +371,20 @@ def test_table_is_collapsible_and_panes_sit_above_it(widget):
     table = children.index(widget.parts["table_box"])
     assert side < table
     assert widget.parts["table_box"].selected_index is None
+
+
+def test_tampered_links_never_reach_an_href():
+    """javascript: URLs from a tampered table are shown as text, never as links (50 of 50
+    events leaked before the http(s) rule)."""
+    from course_lib import load_table, load_timeline, load_turns
+    from course_lib import timeline as tl
+    from course_lib.widgets.timeline_widget import event_pane_html, glossary_html
+
+    events = tl.prepare_events(load_timeline())
+    events["source_url"] = "javascript:alert(document.cookie)"
+    links, turns = load_table("event_links"), load_turns()
+    leaked = [e for e in events["id"] if "javascript:" in event_pane_html(events, links, turns, e)]
+    assert leaked == []
+    glossary = tl.term_turns(load_table("glossary"), turns)
+    glossary["source_url"] = "javascript:alert(1)"
+    assert "javascript:" not in glossary_html(glossary, "revisionism")
