@@ -345,8 +345,9 @@ def answer_key_markdown(bank: QuestionBank) -> str:
     Returns
     -------
     str
-        Markdown: for every question, its prompt, the right answer(s), the explanation and
-        sources; short answers get the model answer and rubric.
+        Markdown: for every question, its prompt, the right answer(s) (pinned options marked),
+        the hints in order, the explanation and sources; short answers get the model answer and
+        rubric.
     """
     out = [
         "# Answer key",
@@ -382,7 +383,10 @@ def answer_key_markdown(bank: QuestionBank) -> str:
             for o in q["options"]:
                 mark = "✔" if o["correct"] else "✘"
                 label = f"Turn {o['turn']}: " if "turn" in o and qtype == "evidence" else ""
-                out.append(f"- {mark} `{o['id']}` {label}{_md(o['text'])} — {_md(o['feedback'])}")
+                pin = " (pinned)" if o.get("pin") else ""
+                out.append(
+                    f"- {mark} `{o['id']}`{pin} {label}{_md(o['text'])} — {_md(o['feedback'])}"
+                )
             out.append("")
         elif qtype == "ordering":
             by_id = {o["id"]: o for o in q["options"]}
@@ -394,6 +398,10 @@ def answer_key_markdown(bank: QuestionBank) -> str:
         else:
             out += ["**Model answer:** " + _md(q["model_answer"]), "", "**Rubric:**", ""]
             out += [f"- {_md(r['criterion'])} ({r['points']} pt)" for r in q["rubric"]]
+            out.append("")
+        if q.get("hints"):
+            out += ["**Hints** (shown one at a time):", ""]
+            out += [f"{i}. {_md(h)}" for i, h in enumerate(q["hints"], 1)]
             out.append("")
         out += ["**Explanation:** " + _md(q["explanation"]), ""]
         if q.get("sources"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -356,3 +357,198 @@ def test_describe_response(bank):
     assert order.startswith("1. We recently published")
     assert describe_response(bank.get("L01-09"), "<b>") == "<b>"
     assert describe_response(bank.get("L01-01"), "zz") == "zz"
+
+
+# ------------------------------------------------------------------ content: hints, feedback, pins
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def _runs(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    w = _WORD.findall(text.lower())
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+def _right(q):
+    return [o for o in q.get("options", []) if o.get("correct") is True]
+
+
+def test_most_questions_have_graded_hints(bank):
+    for q in bank:
+        assert q["hints"], q["id"]
+        assert all(h.strip() for h in q["hints"]), q["id"]
+        assert len(set(q["hints"])) == len(q["hints"]), q["id"]
+    with_two = sum(1 for q in bank if len(q["hints"]) >= 2)
+    assert with_two >= 0.9 * len(bank), with_two
+
+
+def test_hints_never_name_a_right_option(bank):
+    for q in bank:
+        for r in _right(q):
+            for h in q["hints"]:
+                assert not _runs(h) & _runs(r["text"]), (q["id"], h)
+
+
+def test_wrong_option_feedback_never_names_the_right_one(bank):
+    for q in bank:
+        right = _right(q)
+        for o in q.get("options", []):
+            if o.get("correct") is not False:
+                continue
+            assert not o["feedback"].startswith(("Right", "Yes", "Correct")), (q["id"], o["id"])
+            for r in right:
+                assert not _runs(o["feedback"]) & _runs(r["text"]), (q["id"], o["id"], r["id"])
+
+
+def test_the_feedback_check_can_fail(bank):
+    q = copy.deepcopy(bank.get("L03-03"))
+    wrong = next(o for o in q["options"] if not o["correct"])
+    wrong["feedback"] = "No: the answer is " + _right(q)[0]["text"]
+    assert any(
+        _runs(o["feedback"]) & _runs(r["text"])
+        for o in q["options"]
+        if not o["correct"]
+        for r in _right(q)
+    )
+
+
+_ALL_OR_NONE = re.compile(r"\b(all|none|neither) of (the above|these|them)\b", re.IGNORECASE)
+
+
+def test_all_or_none_options_are_pinned_and_only_they(bank):
+    pinned = 0
+    for q in bank:
+        for o in q.get("options", []):
+            is_catch_all = bool(_ALL_OR_NONE.search(o["text"]))
+            assert bool(o.get("pin", False)) == is_catch_all, (q["id"], o["id"])
+            pinned += bool(o.get("pin"))
+    assert pinned >= 1  # the shuffling widget has a real case to keep in place
+
+
+def test_pin_must_be_boolean(raw):
+    data = copy.deepcopy(raw)
+    q = next(x for x in data["questions"] if x["id"] == "L04-03")
+    q["options"][-1]["pin"] = "yes"
+    with pytest.raises(DataError, match="L04-03"):
+        bank_from_data(data, "questions.json")
+
+
+def test_empty_hint_is_refused(raw):
+    data = copy.deepcopy(raw)
+    next(x for x in data["questions"] if x["id"] == "L01-04")["hints"].append("  ")
+    with pytest.raises(DataError, match="L01-04"):
+        bank_from_data(data, "questions.json")
+
+
+def test_option_texts_do_not_end_in_a_full_stop(bank):
+    """Labels are followed by ':' or joined with '; ' in feedback and exports ("X.; Y.")."""
+    for q in bank:
+        if q["type"] in ("single_choice", "multiple_choice", "ordering"):
+            for o in q["options"]:
+                assert not o["text"].endswith("."), (q["id"], o["id"])
+
+
+# ------------------------------------------------------------------ content: the repaired questions
+
+
+def test_l01_01_brings_in_the_people_s_daily_dating(bank):
+    q = bank.get("L01-01")
+    assert "People's Daily of 17 September 1963 (p. 1)" in q["explanation"]
+    assert "twelve-day visit" in q["explanation"]
+    assert "third meeting" in q["explanation"]
+    urls = {s["url"] for s in q["sources"]}
+    assert "https://cn.govopendata.com/renminribao/1963/9/17/1/" in urls
+    assert "https://cn.govopendata.com/renminribao/1963/9/27/2/" in urls
+
+
+def test_l01_03_does_not_claim_both_note_takers_wrote_the_record(bank):
+    q = bank.get("L01-03")
+    both = next(o for o in q["options"] if o["text"].startswith("Both people named"))
+    assert both["correct"] is False
+    assert "one recorder per delegation" in q["explanation"]
+
+
+def test_l01_05_treats_it_is_as_interpretation(bank):
+    q = bank.get("L01-05")
+    assert q["type"] == "multiple_choice"
+    by_text = {o["text"]: o["correct"] for o in q["options"]}
+    assert by_text['"[It is]"'] is True
+    assert by_text['"[at the Soviets]"'] is True
+
+
+def test_l02_03_leaves_the_ambiguous_turn_25_out_of_the_scoring(bank):
+    q = bank.get("L02-03")
+    assert not any("(turn 25)" in o["text"] for o in q["options"])
+    assert "restraint" in q["explanation"]
+
+
+def test_l02_06_advice_agrees_with_the_course_s_quotation_checker(bank):
+    from course_lib.capstone import check_essay
+
+    q = bank.get("L02-06")
+    right = _right(q)[0]
+    assert "[sic]" not in right["text"]
+    example = re.search(r"\u201c[^\u201d]+\u201d \(Minutes, turn 16\)", q["explanation"])
+    assert example, "the explanation shows the recommended form"
+    turns = course_lib.load_turns()
+    assert check_essay(example.group(0), turns)["quotes_ok"] == 1
+    with_sic = example.group(0).replace("homonym", "homonym [sic]")
+    assert check_essay(with_sic, turns)["quotes_ok"] == 0
+
+
+def test_l03_08_treats_small_trade_as_kim_s_claim(bank):
+    q = bank.get("L03-08")
+    assert "claim" in _right(q)[0]["text"]
+    proves = next(o for o in q["options"] if o["text"].startswith("The minutes prove"))
+    assert proves["correct"] is False
+
+
+def test_l04_01_separates_a_total_from_strength_at_one_time(bank):
+    q = bank.get("L04-01")
+    assert "at one time" in _right(q)[0]["text"]
+    assert "peak" in q["explanation"]
+
+
+def test_l04_07_premise_includes_the_war_story(bank):
+    q = bank.get("L04-07")
+    assert {42, 43} <= set(q["turns"])
+    assert "turns 42-43" in q["prompt"]
+    only_victim = next(o for o in q["options"] if "only as Khrushchev's victim" in o["text"])
+    assert only_victim["correct"] is False
+
+
+def test_l04_10_offers_a_reading_not_the_answer(bank):
+    q = bank.get("L04-10")
+    assert q["type"] == "multiple_choice"
+    assert any("reading" in o["text"] for o in _right(q))
+    proves = next(o for o in q["options"] if o["text"].startswith("The record proves"))
+    assert proves["correct"] is False
+
+
+def test_l04_13_asks_what_can_be_checked(bank):
+    q = bank.get("L04-13")
+    assert "could a historian check" in q["prompt"]
+    verdicts = [o for o in q["options"] if '"' in o["text"]]
+    assert verdicts
+    assert all(o["correct"] is False for o in verdicts)
+
+
+def test_l05_05_attributes_the_claim(bank):
+    q = bank.get("L05-05")
+    assert '"Liu claimed' in q["prompt"]
+    self_test = next(o for o in q["options"] if o["text"] == "For (2): the minutes, turn 43")
+    assert self_test["correct"] is False
+
+
+@pytest.mark.parametrize(
+    ("qid", "giveaway"),
+    [
+        ("L02-05", "prepar"),
+        ("L03-02", "three-power treaty"),
+        ("L03-03", "answered by Moscow"),
+        ("L03-07", "quarrelled with Khrushchev"),
+        ("L04-09", 'Look for "debt"'),
+    ],
+)
+def test_rewritten_hints_point_to_a_method(bank, qid, giveaway):
+    assert not any(giveaway in h for h in bank.get(qid)["hints"])
