@@ -554,6 +554,16 @@ def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFram
     return render("reader_explain.html.j2", kind="missing")
 
 
+def _documents(turn: int) -> str:
+    """What other records say about a turn (the corroboration set), or nothing if it is absent."""
+    try:
+        from course_lib.documents import documents_html
+
+        return documents_html(turn)
+    except Exception:  # a missing or damaged editorial table must not break the reader
+        return ""
+
+
 def _text(value: object) -> str:
     """A cell as text: missing values become ``""``."""
     if value is None:
@@ -715,7 +725,7 @@ def render_view(
         body = "".join(parts) or _fragment("empty", "No turn matches this search.")
         cite = "Minutes (cite each passage by its turn, as shown under it)"
     else:
-        body = one(row)
+        body = one(row) + data.cached(("documents", current), lambda: _documents(current))
         cite = citation(current)
     explain = data.cached(
         ("explain", current), lambda: explain_options(row, data.people, data.glossary)

@@ -447,3 +447,13 @@ def test_explain_shows_a_second_source_and_never_a_javascript_link(people, gloss
     assert "javascript:" not in out
     assert 'href="https://example.org/b"' in out
     assert "Second source" in out
+
+
+def test_turn_view_lists_what_other_records_say(turns, people, glossary):
+    from course_lib.documents import load_document_links
+
+    linked = int(load_document_links()["turn"].iloc[0])
+    c = reader(turns, people, glossary, start=linked).controls
+    assert 'class="p63-docs' in c["text"].value
+    c["view"].value = "whole"
+    assert 'class="p63-docs' not in c["text"].value  # the whole view stays the minutes alone
