@@ -6,7 +6,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from course_lib.widgets._common import esc
+from course_lib.templating import render
+from course_lib.widgets._common import Kit
 
 __all__ = ["document_card", "document_card_html"]
 
@@ -43,20 +44,17 @@ def document_card_html(doc: dict[str, Any]) -> str:
         ("Note-takers", ", ".join(doc.get("documentation", []))),
         ("Turns of talk", doc.get("turn_count")),
     ]
-    body = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
-    url = esc(doc.get("url", ""))
-    return (
-        '<section aria-label="The document" class="p63-card">'
-        f"<h3>{esc(doc.get('title', ''))}</h3>"
-        f"<table>{body}</table>"
-        f"<p><strong>Two dates.</strong> {esc(doc.get('date_note', ''))}</p>"
-        f"<p><strong>Cite as:</strong> {esc(doc.get('citation', ''))} "
-        f'<a href="{url}" target="_blank" rel="noopener">{url}</a></p>'
-        "</section>"
+    return render(
+        "document_card.html.j2",
+        title=doc.get("title", ""),
+        rows=rows,
+        date_note=doc.get("date_note", ""),
+        citation=doc.get("citation", ""),
+        url=doc.get("url", ""),
     )
 
 
-def document_card(doc: dict[str, Any] | None = None) -> w.HTML:
+def document_card(doc: dict[str, Any] | None = None) -> w.VBox:
     """Build the document's card.
 
     Parameters
@@ -66,10 +64,15 @@ def document_card(doc: dict[str, Any] | None = None) -> w.HTML:
 
     Returns
     -------
-    ipywidgets.HTML
+    ipywidgets.VBox
+        A course widget root holding the card (its ``card`` attribute is the HTML widget).
     """
     if doc is None:
         from course_lib.data import load_document
 
         doc = load_document()
-    return w.HTML(document_card_html(doc))
+    kit = Kit()
+    card = kit.html(document_card_html(doc))
+    box = kit.root([card], "document")
+    box.card = card  # type: ignore[attr-defined]
+    return box
