@@ -412,6 +412,16 @@ def test_multiple_choice_wrong_attempt_counts_and_never_names_missed(tmp_path, b
         if o["id"] in ("b", "c"):
             assert o["text"] not in text
     assert "left out" not in text
+    # what is wrong with the choice made, and only that: the right pick is not confirmed yet
+    assert q["options"][3]["feedback"] in text
+    assert q["options"][0]["text"] not in text
+    v.retry_button.click()
+    v.check_button.click()
+    v.retry_button.click()
+    v.check_button.click()  # third try: now everything is explained
+    text = text_of(v.feedback.value)
+    assert q["options"][0]["text"] in text
+    assert "The right options" in text
 
 
 # ------------------------------------------------------------------ ordering

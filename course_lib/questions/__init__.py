@@ -23,7 +23,7 @@ Response shapes, by question type:
 ==================  ===================================================================
 
 A new type is one new subclass of :class:`QuestionType` in a module imported here (and its
-``type`` value in the bank's schema).
+``type`` value in the bank's schema); see :mod:`~course_lib.questions.registry`.
 """
 
 from __future__ import annotations

@@ -10,8 +10,14 @@ defining the class registers it. The class holds everything that differs between
 - :meth:`~QuestionType.display_order` -- the order a learner sees the options in;
 - :meth:`~QuestionType.feedback_items` and :meth:`~QuestionType.answer_labels` -- what the
   feedback shows before and after the explanation is due;
+- :meth:`~QuestionType.problems` -- the type's consistency rules the bank's schema cannot express;
 - :attr:`~QuestionType.control` -- the kind of control the widget builds (``"radio"``,
-  ``"checkboxes"``, ``"order"``, ``"text"``; see :mod:`course_lib.widgets.questions`).
+  ``"checkboxes"``, ``"order"``, ``"text"``; see :mod:`course_lib.widgets.questions.controls`),
+  and :attr:`~QuestionType.marked` (whether "Show the answer" applies).
+
+The widget layer names a control kind rather than being imported here, so this package never
+imports ipywidgets; a type that reuses a control kind is one class, and a type that needs a new
+kind of control adds one :class:`~course_lib.widgets.questions.controls.Control` subclass too.
 
 Everything here is pure: a question is a ``dict`` from the bank, nothing is read or written.
 """
@@ -210,12 +216,15 @@ class QuestionType:
         Returns
         -------
         list of dict
-            ``label``, ``mark`` (``"right"``, ``"wrong"`` or ``""``), ``note`` (the option's
-            feedback, or ``""``) and ``position`` (``0`` unless the order matters). The default
-            comments on every chosen option, and never on an option the learner did not choose,
-            so a wrong answer never names a right one.
+            ``label``, ``mark`` (``"right"`` or ``"wrong"``), ``note`` (the option's feedback,
+            or ``""``) and ``position`` (``0`` unless the order matters). The default never
+            comments on an option the learner did not choose, so a wrong answer never names a
+            right one. While the explanation is not due, a wrong answer gets comments on its
+            wrong choices only (what is wrong with the choice made); which of its choices are
+            right is left for the learner to work out, and the message only counts them.
         """
         by_id = self.options_by_id(question)
+        hold_back = not explain and result.get("correct") is False
         return [
             {
                 "label": self.label(question, by_id[f["option"]]),
@@ -224,7 +233,7 @@ class QuestionType:
                 "position": 0,
             }
             for f in result.get("feedback") or []
-            if f.get("option") in by_id
+            if f.get("option") in by_id and not (hold_back and f.get("correct"))
         ]
 
     def answer_labels(self, question: Mapping[str, Any]) -> list[str]:
