@@ -129,13 +129,29 @@ def _question_check() -> Update:
 
     view = question_set(lesson=1).view
     q = next(v for v in view.views if v.question["type"] == "single_choice")
-    options = [value for _label, value in q.control.options]
-    values = itertools.cycle(options)
+    values = itertools.cycle(q.order)  # option ids in the order this learner sees them
 
     def update() -> None:
-        q.control.value = next(values)
+        q.control.set(next(values))
         q.check_button.click()
         q.retry_button.click()
+
+    return update
+
+
+@_register("questions.order_move")
+def _question_order_move() -> Update:
+    from course_lib.widgets import question_set
+
+    view = question_set(lesson=3).view
+    q = next(v for v in view.views if v.question["type"] == "ordering")
+    last = len(q.order)
+    positions = itertools.cycle([1, last])
+
+    def update() -> None:  # the last row's item to the top, then the top row's to the end
+        target = next(positions)
+        row = last - 1 if target == 1 else 0
+        q.control.moves[row].value = target
 
     return update
 
