@@ -1,29 +1,43 @@
-"""Read the course's data package into pandas.
+"""Read the course's data package into pandas, checking it as it is read.
 
 The data package (``datapackage.json`` and its tables) ships inside the installed package as
 ``course_lib/_data``; in a source checkout (or an editable install) it is the top-level ``data/``
 folder. :func:`data_dir` finds it; nothing here depends on the working directory.
 
 Reading is split in two: the ``read_*`` functions only do I/O and return raw rows; the pure
-``*_frame`` functions turn rows into typed DataFrames using the table's schema. Every problem is
-a :class:`DataError` naming the file and, where there is one, the line.
+``*_frame`` and ``check_*`` functions turn rows into typed DataFrames and check them against the
+table's schema. Every problem is a :class:`DataError` naming the file, the line where there is
+one, and the rule that failed.
+
+The first time a resource is loaded in a process, its bytes are checked against the sha256 (and
+size) that ``datapackage.json`` records, and a table's rows against every constraint its schema
+declares: ``required``, ``unique``, ``enum``, ``pattern``, ``minimum``/``maximum``,
+``minLength``/``maxLength``, the primary key and the foreign keys (within the table or to another
+resource, which is then loaded and checked too). Integers are strict: ASCII digits with an
+optional minus sign, nothing else. The checked table is kept, so later loads cost a copy; a file
+that changes on disk is checked again.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 
-from course_lib.errors import LocatedError, read_utf8
+from course_lib.errors import LocatedError, decode_utf8, read_bytes, read_utf8
 
 __all__ = [
     "DataError",
+    "check_foreign_keys",
+    "check_resource",
     "data_dir",
     "load_document",
     "load_glossary",
@@ -32,6 +46,7 @@ __all__ = [
     "load_table",
     "load_timeline",
     "load_turns",
+    "parse_csv_text",
     "read_csv_rows",
     "read_json",
     "resource",
@@ -40,7 +55,7 @@ __all__ = [
 
 
 class DataError(LocatedError):
-    """A data file is missing or malformed.
+    """A data file is missing, malformed, or breaks a rule of its schema.
 
     Parameters
     ----------
@@ -50,9 +65,26 @@ class DataError(LocatedError):
         The file.
     line : int, optional
         The 1-based line.
+    rule : str, optional
+        The rule that failed (``"hash"``, ``"type"``, ``"required"``, ``"unique"``, ``"enum"``,
+        ``"pattern"``, ``"minimum"``, ``"foreignKey"``, ...); named at the end of the message.
+
+    Attributes
+    ----------
+    rule : str or None
     """
 
     default_where = "<data>"
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        rule: str | None = None,
+    ):
+        self.rule = rule
+        super().__init__(f"{message} (rule: {rule})" if rule else message, path, line)
 
 
 def data_dir() -> Path:
@@ -75,11 +107,21 @@ def data_dir() -> Path:
     raise DataError("the course's data package was not found", here / "_data" / "datapackage.json")
 
 
-def _read_text(path: Path) -> str:
-    text = read_utf8(path, DataError)
+def _empty_check(text: str, path: Path) -> str:
     if not text.strip():
-        raise DataError("the file is empty", path, 1)
+        raise DataError("the file is empty", path, 1, rule="empty file")
     return text
+
+
+def _read_text(path: Path) -> str:
+    return _empty_check(read_utf8(path, DataError), path)
+
+
+def _json_from_text(text: str, path: Path) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not valid JSON: {exc.msg}", path, exc.lineno, rule="json") from None
 
 
 def read_json(path: str | Path) -> Any:
@@ -100,11 +142,58 @@ def read_json(path: str | Path) -> Any:
         Missing, empty, not UTF-8, or not valid JSON (the line is named).
     """
     path = Path(path)
-    text = _read_text(path)
+    return _json_from_text(_read_text(path), path)
+
+
+def parse_csv_text(
+    text: str, path: str | Path | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Parse CSV text into its header and rows, each row with its line number.
+
+    Parameters
+    ----------
+    text : str
+        The whole file.
+    path : str or Path, optional
+        Named in errors.
+
+    Returns
+    -------
+    header : list of str
+    rows : list of (line, values)
+        ``line`` is the 1-based line where the row starts.
+
+    Raises
+    ------
+    DataError
+        Empty, an unterminated quote, or a row whose number of values differs from the header's.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    start = 1
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"not valid JSON: {exc.msg}", path, exc.lineno) from None
+        for values in reader:
+            if header is None:
+                header = values
+            elif values:
+                if len(values) != len(header):
+                    raise DataError(
+                        f"expected {len(header)} values, found {len(values)} "
+                        "(is the file truncated?)",
+                        path,
+                        start,
+                        rule="row length",
+                    )
+                rows.append((start, values))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(
+            f"malformed CSV ({exc}); is the file truncated?", path, start, rule="csv"
+        ) from None
+    if header is None:
+        raise DataError("the file is empty", path, 1, rule="empty file")
+    return header, rows
 
 
 def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -127,30 +216,10 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[str
         from the header's (a truncated file).
     """
     path = Path(path)
-    text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    start = 1
-    try:
-        for values in reader:
-            if header is None:
-                header = values
-            elif values:
-                if len(values) != len(header):
-                    raise DataError(
-                        f"expected {len(header)} values, found {len(values)} "
-                        "(is the file truncated?)",
-                        path,
-                        start,
-                    )
-                rows.append((start, values))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV ({exc}); is the file truncated?", path, start) from None
-    assert header is not None  # the text is not blank, so there is a first row
-    return header, rows
+    return parse_csv_text(_read_text(path), path)
 
+
+# --- types and constraints ---------------------------------------------------------------------
 
 _DTYPES = {
     "integer": "Int64",
@@ -158,39 +227,129 @@ _DTYPES = {
     "boolean": "boolean",
     "string": "string",
 }
+# Strict ASCII syntax: no '1_000', no Arabic-Indic digits, no surrounding spaces, no '+'.
+_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", re.ASCII)
+_TRUE = frozenset({"true", "True", "TRUE", "1"})
+_FALSE = frozenset({"false", "False", "FALSE", "0"})
 
 
 def _cast(value: str, kind: str) -> Any:
-    if value == "":
-        return pd.NA
+    """Parse one non-empty cell; ``ValueError`` if it is not of its field's type."""
     if kind == "integer":
+        if not _INTEGER.fullmatch(value):
+            raise ValueError(value)
         return int(value)
     if kind == "number":
+        if not _NUMBER.fullmatch(value):
+            raise ValueError(value)
         return float(value)
     if kind == "boolean":
-        if value in ("true", "True", "1"):
+        if value in _TRUE:
             return True
-        if value in ("false", "False", "0"):
+        if value in _FALSE:
             return False
         raise ValueError(value)
     return value
 
 
+@cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _field_rules(field: dict[str, Any], primary: bool, path: Path | None) -> dict[str, Any]:
+    """A field's constraints, checked and prepared once per table."""
+    name = field.get("name")
+    kind = field.get("type", "string")
+    if kind not in _DTYPES:
+        raise DataError(
+            f"field {name!r} has type {kind!r}, which the loader does not read "
+            f"(it reads {', '.join(_DTYPES)})",
+            path,
+            rule="schema",
+        )
+    c = field.get("constraints", {})
+    rules: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "required": bool(c.get("required")) or primary,
+        "unique": bool(c.get("unique")),
+    }
+    if "enum" in c:
+        try:
+            rules["enum"] = {_cast(str(v), kind) for v in c["enum"]}
+        except ValueError:
+            raise DataError(
+                f"field {name!r}: an enum value is not a {kind}", path, rule="schema"
+            ) from None
+        rules["enum_text"] = ", ".join(str(v) for v in c["enum"])
+    if "pattern" in c:
+        rules["pattern"] = _pattern(c["pattern"])
+    for key in ("minimum", "maximum", "minLength", "maxLength"):
+        if key in c:
+            rules[key] = c[key]
+    # Whether any value check applies (most text fields have none: skip the call).
+    rules["checks"] = bool(
+        {"enum", "pattern", "minimum", "maximum", "minLength", "maxLength"} & set(rules)
+    )
+    return rules
+
+
+def _check_value(value: Any, raw: str, r: dict[str, Any], path: Path | None, line: int) -> None:
+    """Check one typed, non-missing value against its field's constraints."""
+    col = f"column {r['name']!r}"
+    if "enum" in r and value not in r["enum"]:
+        raise DataError(f"{col}: {raw!r} is not one of {r['enum_text']}", path, line, rule="enum")
+    if "pattern" in r and not r["pattern"].fullmatch(raw):
+        raise DataError(
+            f"{col}: {raw!r} does not match {r['pattern'].pattern}", path, line, rule="pattern"
+        )
+    if "minimum" in r and value < r["minimum"]:
+        raise DataError(
+            f"{col}: {raw} is less than the minimum {r['minimum']}", path, line, rule="minimum"
+        )
+    if "maximum" in r and value > r["maximum"]:
+        raise DataError(
+            f"{col}: {raw} is more than the maximum {r['maximum']}", path, line, rule="maximum"
+        )
+    if "minLength" in r and len(raw) < r["minLength"]:
+        raise DataError(
+            f"{col}: {len(raw)} characters, fewer than {r['minLength']}",
+            path,
+            line,
+            rule="minLength",
+        )
+    if "maxLength" in r and len(raw) > r["maxLength"]:
+        raise DataError(
+            f"{col}: {len(raw)} characters, more than {r['maxLength']}",
+            path,
+            line,
+            rule="maxLength",
+        )
+
+
+def _primary_key(schema: dict[str, Any]) -> list[str]:
+    key = schema.get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
+
+
 def rows_to_frame(
     header: list[str],
-    rows: list[tuple[int, list[str]]],
+    rows: Sequence[tuple[int, Sequence[Any]]],
     schema: dict[str, Any],
     path: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Build a typed DataFrame from CSV rows and a Frictionless table schema.
+    """Build a typed DataFrame from CSV rows and a Frictionless table schema, checking each row.
 
     Parameters
     ----------
     header : list of str
         The CSV header; it must list the schema's fields in order.
     rows : list of (line, values)
+        Every value must be a ``str`` (as the CSV reader gives them).
     schema : dict
-        A Table Schema (``fields`` with ``name`` and ``type``).
+        A Table Schema: ``fields`` (``name``, ``type``, ``constraints``) and ``primaryKey``.
     path : str or Path, optional
         Named in errors.
 
@@ -203,35 +362,193 @@ def rows_to_frame(
     Raises
     ------
     DataError
-        Wrong header (line 1) or a value that does not fit its field's type (its line).
+        Wrong header (line 1); a value that is not text, not of its field's type, or breaks a
+        constraint (``required``, ``unique``, ``enum``, ``pattern``, ``minimum``, ``maximum``,
+        ``minLength``, ``maxLength``); or a repeated primary key (each at its line). A required
+        text that is only spaces counts as empty. Foreign keys are checked by
+        :func:`check_foreign_keys`.
     """
+    where = Path(path) if path is not None else None
     fields = schema.get("fields", [])
     names = [f["name"] for f in fields]
     if header != names:
         raise DataError(
-            f"wrong header: expected {','.join(names)!r}, found {','.join(header)!r}", path, 1
+            f"wrong header: expected {','.join(names)!r}, found {','.join(header)!r}",
+            path,
+            1,
+            rule="header",
         )
-    columns: dict[str, list[Any]] = {name: [] for name in names}
+    key = _primary_key(schema)
+    rules = [_field_rules(f, f["name"] in key, where) for f in fields]
+    columns: list[list[Any]] = [[] for _ in fields]
+    seen: list[dict[Any, int]] = [{} for _ in fields]
+    key_at = [names.index(k) for k in key if k in names]
+    keys_seen: dict[tuple[Any, ...], int] = {}
     for line, values in rows:
-        for field, value in zip(fields, values, strict=True):
-            kind = field.get("type", "string")
-            try:
-                columns[field["name"]].append(_cast(value, kind))
-            except ValueError:
+        for i, (r, raw) in enumerate(zip(rules, values, strict=True)):
+            if not isinstance(raw, str):
                 raise DataError(
-                    f"column {field['name']!r}: {value!r} is not a valid {kind}", path, line
-                ) from None
+                    f"column {r['name']!r}: {raw!r} is not text", path, line, rule="type"
+                )
+            kind = r["kind"]
+            if raw == "" or (kind == "string" and r["required"] and raw.isspace()):
+                if r["required"]:
+                    raise DataError(f"column {r['name']!r} is empty", path, line, rule="required")
+                columns[i].append(pd.NA)
+                continue
+            if kind == "string":
+                value: Any = raw
+            else:
+                try:
+                    value = _cast(raw, kind)
+                except ValueError:
+                    raise DataError(
+                        f"column {r['name']!r}: {raw!r} is not a valid {kind}",
+                        path,
+                        line,
+                        rule="type",
+                    ) from None
+            if r["checks"]:
+                _check_value(value, raw, r, where, line)
+            if r["unique"]:
+                first = seen[i].setdefault(value, line)
+                if first != line:
+                    raise DataError(
+                        f"column {r['name']!r}: {raw!r} already appears on line {first}",
+                        path,
+                        line,
+                        rule="unique",
+                    )
+            columns[i].append(value)
+        if len(key_at) > 1:
+            k = tuple(columns[i][-1] for i in key_at)
+            first = keys_seen.setdefault(k, line)
+            if first != line:
+                raise DataError(
+                    f"the key ({', '.join(key)}) = {k!r} already appears on line {first}",
+                    path,
+                    line,
+                    rule="primaryKey",
+                )
+        elif len(key_at) == 1 and not rules[key_at[0]]["unique"]:
+            i = key_at[0]
+            first = seen[i].setdefault(columns[i][-1], line)
+            if first != line:
+                raise DataError(
+                    f"the key {key[0]!r} = {values[i]!r} already appears on line {first}",
+                    path,
+                    line,
+                    rule="primaryKey",
+                )
     return pd.DataFrame(
         {
-            f["name"]: pd.array(columns[f["name"]], dtype=_DTYPES.get(f.get("type"), "string"))
-            for f in fields
+            f["name"]: pd.array(col, dtype=_DTYPES[r["kind"]])
+            for f, r, col in zip(fields, rules, columns, strict=True)
         }
     )
 
 
+def check_foreign_keys(
+    frame: pd.DataFrame,
+    lines: Sequence[int],
+    schema: dict[str, Any],
+    resolve: Callable[[str], pd.DataFrame],
+    path: str | Path | None = None,
+) -> None:
+    """Check a table's foreign keys: every non-empty key must exist in the table it refers to.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table, as :func:`rows_to_frame` returns it.
+    lines : sequence of int
+        The line of each row (for errors).
+    schema : dict
+        Its Table Schema, with ``foreignKeys`` (``fields``; ``reference``: ``resource``, an empty
+        name meaning this table, and ``fields``).
+    resolve : callable
+        Gives the referenced table by resource name.
+    path : str or Path, optional
+        Named in errors.
+
+    Raises
+    ------
+    DataError
+        At the line of the first row whose key is not found (rule ``foreignKey``).
+    """
+    for fk in schema.get("foreignKeys", []):
+        fields = fk["fields"]
+        fields = [fields] if isinstance(fields, str) else list(fields)
+        ref = fk.get("reference", {})
+        target_name = ref.get("resource", "")
+        target_fields = ref.get("fields", [])
+        target_fields = [target_fields] if isinstance(target_fields, str) else list(target_fields)
+        target = frame if target_name == "" else resolve(target_name)
+        missing = [f for f in target_fields if f not in target.columns]
+        if missing or len(target_fields) != len(fields):
+            raise DataError(
+                f"a foreign key refers to {target_name or 'this table'}.{','.join(target_fields)}"
+                ", which does not exist",
+                path,
+                rule="schema",
+            )
+        allowed = set(zip(*(target[f].tolist() for f in target_fields), strict=True))
+        for line, key in zip(
+            lines, zip(*(frame[f].tolist() for f in fields), strict=True), strict=True
+        ):
+            if any(v is pd.NA for v in key) or key in allowed:
+                continue
+            shown = key[0] if len(key) == 1 else key
+            raise DataError(
+                f"{', '.join(fields)} = {shown!r} is not a {target_name or 'row of this table'}"
+                f" {','.join(target_fields)}",
+                path,
+                line,
+                rule="foreignKey",
+            )
+
+
+# --- the data package ----------------------------------------------------------------------
+
+_HASH = re.compile(r"sha256:[0-9a-f]{64}", re.ASCII)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
 @cache
-def _package(folder: str) -> dict[str, Any]:
-    return read_json(Path(folder) / "datapackage.json")
+def _package_at(folder: str, stamp: tuple[int, int]) -> dict[str, Any]:
+    path = Path(folder) / "datapackage.json"
+    pkg = read_json(path)
+    if not isinstance(pkg, dict) or not isinstance(pkg.get("resources"), list):
+        raise DataError("not a data package (no list of resources)", path, rule="datapackage")
+    for i, res in enumerate(pkg["resources"]):
+        if not (isinstance(res, dict) and isinstance(res.get("name"), str)):
+            raise DataError(f"resource {i + 1} has no name", path, rule="datapackage")
+        rel = res.get("path")
+        if not isinstance(rel, str) or rel.startswith(("/", "\\")) or ".." in Path(rel).parts:
+            raise DataError(
+                f"resource {res['name']!r}: path {rel!r} is not a relative path inside the package",
+                path,
+                rule="path",
+            )
+        if not isinstance(res.get("hash"), str) or not _HASH.fullmatch(res["hash"]):
+            raise DataError(
+                f"resource {res['name']!r}: hash {res.get('hash')!r} is not 'sha256:' and 64 "
+                "hex digits",
+                path,
+                rule="hash",
+            )
+    return pkg
+
+
+def _package(folder: Path) -> dict[str, Any]:
+    return _package_at(str(folder), _stamp(folder / "datapackage.json"))
 
 
 def resource(name: str) -> tuple[Path, dict[str, Any]]:
@@ -251,17 +568,91 @@ def resource(name: str) -> tuple[Path, dict[str, Any]]:
     Raises
     ------
     DataError
-        If there is no such resource.
+        If there is no such resource, or ``datapackage.json`` itself is malformed.
     """
     folder = data_dir()
-    for res in _package(str(folder)).get("resources", []):
-        if res.get("name") == name:
+    for res in _package(folder)["resources"]:
+        if res["name"] == name:
             return folder / res["path"], res
     raise DataError(f"no resource named {name!r}", folder / "datapackage.json")
 
 
+def _checked_bytes(path: Path, descriptor: dict[str, Any]) -> bytes:
+    """The file's bytes, if they are the ones ``datapackage.json`` records."""
+    raw = read_bytes(path, DataError)
+    size = descriptor.get("bytes")
+    if isinstance(size, int) and len(raw) != size:
+        raise DataError(
+            f"the file has {len(raw)} bytes, datapackage.json records {size}; it was changed "
+            "without rebuilding the package (python scripts/build_data.py)",
+            path,
+            rule="bytes",
+        )
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    if digest != descriptor["hash"]:
+        raise DataError(
+            f"the file's {digest} differs from datapackage.json's; it was changed without "
+            "rebuilding the package (python scripts/build_data.py)",
+            path,
+            rule="hash",
+        )
+    return raw
+
+
+def check_resource(name: str) -> Path:
+    """Check a resource's bytes against the size and sha256 that ``datapackage.json`` records.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    Path
+        The resource's file.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or differs (rule ``bytes`` or ``hash``).
+    """
+    path, descriptor = resource(name)
+    _checked_bytes(path, descriptor)
+    return path
+
+
+_TABLES: dict[tuple[str, str], tuple[tuple[Any, ...], pd.DataFrame]] = {}
+_LOADING: set[tuple[str, str]] = set()
+
+
+def _table(name: str) -> pd.DataFrame:
+    """The checked table (shared; callers copy), checked again only if its file changed."""
+    folder = data_dir()
+    path, descriptor = resource(name)
+    stamp = (_stamp(folder / "datapackage.json"), _stamp(path))
+    key = (str(folder), name)
+    cached = _TABLES.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    schema = descriptor.get("schema")
+    if not isinstance(schema, dict):
+        raise DataError(f"resource {name!r} is not a table (it has no schema)", path, rule="schema")
+    if key in _LOADING:
+        raise DataError(f"the foreign keys of {name!r} form a cycle", path, rule="foreignKey")
+    _LOADING.add(key)
+    try:
+        text = _empty_check(decode_utf8(_checked_bytes(path, descriptor), path, DataError), path)
+        header, rows = parse_csv_text(text, path)
+        frame = rows_to_frame(header, rows, schema, path)
+        check_foreign_keys(frame, [line for line, _ in rows], schema, _table, path)
+    finally:
+        _LOADING.discard(key)
+    _TABLES[key] = (stamp, frame)
+    return frame
+
+
 def load_table(name: str) -> pd.DataFrame:
-    """Load a tabular resource of the data package as a typed DataFrame.
+    """Load a tabular resource of the data package as a typed, checked DataFrame.
 
     Parameters
     ----------
@@ -271,10 +662,15 @@ def load_table(name: str) -> pd.DataFrame:
     Returns
     -------
     DataFrame
+        A new copy each call; change it freely.
+
+    Raises
+    ------
+    DataError
+        If the file differs from the sha256 that ``datapackage.json`` records, or a row breaks
+        its schema (see :func:`rows_to_frame` and :func:`check_foreign_keys`).
     """
-    path, descriptor = resource(name)
-    header, rows = read_csv_rows(path)
-    return rows_to_frame(header, rows, descriptor.get("schema", {}), path)
+    return _table(name).copy()
 
 
 def load_turns() -> pd.DataFrame:
@@ -317,25 +713,120 @@ def load_glossary() -> pd.DataFrame:
     return load_table("glossary")
 
 
+# document.json: the header fields every reader of it relies on, and their kinds.
+_DOCUMENT_TEXT = (
+    "title",
+    "date_header",
+    "date_header_iso",
+    "date_body",
+    "date_body_iso",
+    "date_note",
+    "time",
+    "time_line",
+    "location",
+    "classification",
+    "classification_line",
+    "archive_reference",
+    "archive_pages",
+    "citation",
+    "obtained_by",
+    "credits",
+    "summary",
+    "original_language",
+    "contents",
+    "url",
+)
+_DOCUMENT_LISTS = ("translated_by", "documentation")
+_DOCUMENT_GROUPS = ("participants", "translators")
+
+
+def _json_line(text: str, key: str) -> int | None:
+    at = text.find(f'"{key}"')
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _check_document(doc: Any, text: str, path: Path) -> None:
+    if not isinstance(doc, dict):
+        raise DataError("expected a JSON object", path, 1, rule="type")
+
+    def fail(key: str, message: str, rule: str) -> NoReturn:
+        raise DataError(f"field {key!r} {message}", path, _json_line(text, key), rule=rule)
+
+    def texts(key: str, values: Any) -> None:
+        if not isinstance(values, list) or not values:
+            fail(key, "must be a non-empty list of names", "type")
+        for v in values:
+            if not isinstance(v, str) or not v.strip():
+                fail(key, f"has {v!r}, not a name", "type")
+
+    for key in _DOCUMENT_TEXT:
+        if key not in doc or doc[key] is None or doc[key] == "":
+            fail(key, "is missing or empty", "required")
+        if not isinstance(doc[key], str):
+            fail(key, f"is {type(doc[key]).__name__}, not text", "type")
+        if not doc[key].strip():
+            fail(key, "is missing or empty", "required")
+    if not re.fullmatch(r"https?://\S+", doc["url"]):
+        fail("url", f"{doc['url']!r} is not an http(s) address", "pattern")
+    for key in ("date_header_iso", "date_body_iso"):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", doc[key], re.ASCII):
+            fail(key, f"{doc[key]!r} is not YYYY-MM-DD", "pattern")
+    for key in _DOCUMENT_LISTS:
+        texts(key, doc.get(key))
+    for key in _DOCUMENT_GROUPS:
+        groups = doc.get(key)
+        if not isinstance(groups, dict) or not groups:
+            fail(key, "must map each side to its list of names", "type")
+        for names in groups.values():
+            texts(key, names)
+    count = doc.get("turn_count")
+    if type(count) is not int or count < 1:
+        fail("turn_count", f"is {count!r}, not a positive whole number", "type")
+
+
+@cache
+def _document_at(path: str, stamp: tuple[Any, ...]) -> str:
+    _, descriptor = resource("document")
+    p = Path(path)
+    text = _empty_check(decode_utf8(_checked_bytes(p, descriptor), p, DataError), p)
+    _check_document(_json_from_text(text, p), text, p)
+    return text
+
+
 def load_document() -> dict[str, Any]:
     """The source's header fields and the meeting's particulars.
 
     Returns
     -------
     dict
+        A new copy each call.
+
+    Raises
+    ------
+    DataError
+        If ``document.json`` differs from its recorded sha256, is not valid JSON, or a header
+        field is missing, empty or of the wrong kind (the field and its line are named).
     """
     path, _ = resource("document")
-    return read_json(path)
+    text = _document_at(str(path), (_stamp(data_dir() / "datapackage.json"), _stamp(path)))
+    return json.loads(text)
 
 
 def load_questions() -> Any:
-    """The question bank, validated against its JSON Schema.
+    """The question bank, checked against its recorded sha256 and validated.
 
     Returns
     -------
     object
         Whatever :func:`course_lib.questions.load_bank` returns.
+
+    Raises
+    ------
+    DataError
+        If ``questions.json`` differs from the sha256 that ``datapackage.json`` records, or
+        :func:`course_lib.questions.load_bank` rejects it.
     """
     from course_lib.questions import load_bank
 
+    check_resource("questions")
     return load_bank()
