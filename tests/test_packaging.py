@@ -166,8 +166,17 @@ def test_sdist_contains_its_tests_and_they_pass_from_it(tmp_path):
     assert where.returncode == 0, where.stderr
     assert Path(where.stdout.strip()).is_relative_to(tree), "the sdist's own course_lib answers"
     res = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow"]
-        + SDIST_TESTS,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not slow",
+            *SDIST_TESTS,
+        ],
         cwd=tree,
         env=env,
         capture_output=True,
