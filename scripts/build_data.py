@@ -13,6 +13,9 @@ they are) is checked against its schema with the loaders' own checks (:mod:`cour
 types, required, unique, enum, pattern, ranges, primary and foreign keys), so a bad editorial row
 stops the build with its file, line and rule instead of being sealed into the package's hashes.
 
+The question bank (``data/questions.json``) is validated against its JSON Schema
+(``data/schemas/questions.schema.json``) and the bank's consistency rules, too.
+
 Nothing is written unless everything was built: outputs go to temporary files that replace the
 old ones only at the end. ``--check`` writes nothing and exits 1 if a file would change.
 """
@@ -314,6 +317,22 @@ def check_tables(files: dict[Path, bytes]) -> None:
             table(name)
 
 
+def check_bank() -> None:
+    """Validate the question bank against its JSON Schema and consistency rules.
+
+    Raises
+    ------
+    DataError
+        Naming the bank and each problem with its question id.
+    """
+    from course_lib.data import read_json
+    from course_lib.questions import bank_from_data, load_schema
+
+    path = DATA / "questions.json"
+    schema = load_schema(DATA / "schemas" / "questions.schema.json")
+    bank_from_data(read_json(path), path, schema, validate=True)
+
+
 def build() -> dict[Path, bytes]:
     """Build every derived file in memory."""
     minutes = parse_minutes(read_source(SOURCE), SOURCE)
@@ -351,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         files = build()
+        check_bank()
     except (SourceFormatError, DataError) as exc:
         print(f"build_data: {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -187,3 +188,91 @@ def test_sdist_contains_its_tests_and_they_pass_from_it(tmp_path):
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
     assert " passed" in res.stdout
     assert "failed" not in res.stdout
+
+
+# --- repository hygiene: what the local pre-commit hooks check, checked in CI too -------------
+
+
+def _tool(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_codespell_finds_no_misspelling():
+    res = _tool("-m", "codespell_lib")
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+
+
+def test_codespell_would_catch_one(tmp_path):
+    """The check above is not vacuous: the same configuration flags a real misspelling."""
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    wrong = "rec" + "ieved"  # spelled in two halves so that the check above passes this file
+    (tmp_path / "note.md").write_text(f"The minutes {wrong} from the archive.\n")
+    res = _tool("-m", "codespell_lib", cwd=tmp_path)
+    assert res.returncode != 0
+    assert f"{wrong} ==> received" in res.stdout
+
+
+def test_pyproject_is_valid(tmp_path):
+    res = _tool("-m", "validate_pyproject", str(ROOT / "pyproject.toml"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    broken = tmp_path / "pyproject.toml"
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    broken.write_text(text.replace('license = "MIT AND', 'license = "MIT-ish AND', 1))
+    assert _tool("-m", "validate_pyproject", str(broken)).returncode != 0
+
+
+def test_pre_commit_hooks_are_local_and_use_the_venvs_tools():
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    hooks = config["repos"][0]["hooks"]
+    ids = {h["id"] for h in hooks}
+    assert {"ruff-check", "ruff-format", "strip-outputs", "validate-pyproject", "codespell"} <= ids
+    assert "data-package" in ids  # build_data.py --check: derived data and the bank's schema
+    bindir = Path(sys.executable).parent
+    for hook in hooks:
+        assert hook["language"] == "system", hook["id"]
+        exe, *args = hook["entry"].split()
+        assert exe.startswith(".venv/bin/"), hook["id"]
+        assert (bindir / Path(exe).name).exists(), f"{hook['id']}: {exe} is not in the test group"
+        script = next((a for a in args if a.startswith("scripts/")), None)
+        if script:
+            assert (ROOT / script).is_file(), hook["id"]
+
+
+def test_notebooks_are_stripped_and_the_check_notices_outputs(tmp_path):
+    notebooks = sorted(
+        str(p) for p in (*ROOT.glob("lessons/*.ipynb"), *ROOT.glob("explorer/*.ipynb"))
+    )
+    assert len(notebooks) >= 6
+    res = _tool(str(ROOT / "scripts" / "strip_outputs.py"), "--check", *notebooks)
+    assert res.returncode == 0, res.stderr
+    nb = json.loads((ROOT / "lessons" / "00_start_here.ipynb").read_text(encoding="utf-8"))
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code" and not c["outputs"])
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["left over\n"]}]
+    dirty = tmp_path / "dirty.ipynb"
+    dirty.write_text(json.dumps(nb), encoding="utf-8")
+    res = _tool(str(ROOT / "scripts" / "strip_outputs.py"), "--check", str(dirty))
+    assert res.returncode == 1
+    assert "not stripped" in res.stderr
+    assert _tool(str(ROOT / "scripts" / "strip_outputs.py"), str(dirty)).returncode == 0
+    assert _tool(str(ROOT / "scripts" / "strip_outputs.py"), "--check", str(dirty)).returncode == 0
+
+
+def test_repo_review_passes_or_gives_a_reason():
+    """Scientific Python's repo-review: no check fails; skipped ones have a reason in pyproject."""
+    res = subprocess.run(
+        [str(Path(sys.executable).parent / "sp-repo-review"), "--format", "json", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert res.stdout, res.stderr[-2000:]
+    checks = json.loads(res.stdout)["checks"]
+    failed = {name: c["description"] for name, c in checks.items() if c["result"] is False}
+    assert failed == {}
+    assert sum(c["result"] is True for c in checks.values()) >= 20
