@@ -276,3 +276,23 @@ def test_repo_review_passes_or_gives_a_reason():
     failed = {name: c["description"] for name, c in checks.items() if c["result"] is False}
     assert failed == {}
     assert sum(c["result"] is True for c in checks.values()) >= 20
+
+
+def test_citation_agrees_with_the_package_and_cites_the_document():
+    import tomllib
+
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert cff["cff-version"] == "1.2.0"
+    assert {"authors", "message", "title"} <= set(cff)
+    assert cff["version"] == project["version"]
+    assert set(cff["license"]) <= set(project["license"].split(" AND "))
+    declared = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    source = next(r for r in declared["resources"] if r["name"] == "source")
+    (document,) = [r for r in cff["references"] if r["type"] == "historical-work"]
+    assert document["url"] == source["sources"][0]["path"]
+    assert document["title"] in source["sources"][0]["title"]
+    assert "Unreleased" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"[{project['version']}]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
