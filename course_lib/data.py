@@ -100,6 +100,12 @@ def data_dir() -> Path:
     DataError
         If neither exists.
     """
+    return _find_data_dir()
+
+
+@cache
+def _find_data_dir() -> Path:
+    """The search behind :func:`data_dir`, done once per process (a failure is not cached)."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "datapackage.json").is_file():
@@ -289,44 +295,115 @@ def _field_rules(field: dict[str, Any], primary: bool, path: Path | None) -> dic
     for key in ("minimum", "maximum", "minLength", "maxLength"):
         if key in c:
             rules[key] = c[key]
-    # Whether any value check applies (most text fields have none: skip the call).
-    rules["checks"] = bool(
-        {"enum", "pattern", "minimum", "maximum", "minLength", "maxLength"} & set(rules)
-    )
     return rules
 
 
-def _check_value(value: Any, raw: str, r: dict[str, Any], path: Path | None, line: int) -> None:
-    """Check one typed, non-missing value against its field's constraints."""
+def _first(flags: Sequence[bool]) -> int:
+    """Index of the first true flag (called only once a check has failed)."""
+    return next(i for i, flag in enumerate(flags) if flag)
+
+
+def _first_repeat(values: Sequence[Any]) -> tuple[int, int]:
+    """``(index, index of its first occurrence)`` for the first value seen before."""
+    seen: dict[Any, int] = {}
+    for i, v in enumerate(values):
+        first = seen.setdefault(v, i)
+        if first != i:
+            return i, first
+    raise AssertionError("no repeat")  # pragma: no cover - called only after a repeat was seen
+
+
+def _check_column(
+    raws: Sequence[Any], lines: Sequence[int], r: dict[str, Any], path: str | Path | None
+) -> tuple[list[Any], tuple[int, DataError] | None]:
+    """Type and check one column; return its values and its first problem ``(row, error)``.
+
+    Every check runs over the whole column at C speed (``map``, ``set``, ``min``); a row is
+    looked for only when a check has failed, and the earliest failing row is the one reported.
+    """
     col = f"column {r['name']!r}"
-    if "enum" in r and value not in r["enum"]:
-        raise DataError(f"{col}: {raw!r} is not one of {r['enum_text']}", path, line, rule="enum")
-    if "pattern" in r and not r["pattern"].fullmatch(raw):
-        raise DataError(
-            f"{col}: {raw!r} does not match {r['pattern'].pattern}", path, line, rule="pattern"
+    kind = r["kind"]
+    n = len(raws)
+
+    def err(i: int, message: str, rule: str) -> tuple[int, DataError]:
+        return i, DataError(f"{col}{message}", path, lines[i], rule=rule)
+
+    if set(map(type, raws)) - {str}:
+        i = _first([type(v) is not str for v in raws])
+        return [], err(i, f": {raws[i]!r} is not text", "type")
+    missing: list[bool] | None = None
+    if "" in raws or (kind == "string" and r["required"] and any(map(str.isspace, raws))):
+        missing = [not v or (kind == "string" and r["required"] and v.isspace()) for v in raws]
+        if r["required"]:
+            return [], err(_first(missing), " is empty", "required")
+    idx = range(n) if missing is None else [i for i in range(n) if not missing[i]]
+    present = list(raws) if missing is None else [raws[i] for i in idx]
+    if kind == "string":
+        values: list[Any] = present
+    else:
+        syntax = {"integer": _INTEGER, "number": _NUMBER}.get(kind)
+        ok = (
+            list(map(bool, map(syntax.fullmatch, present)))
+            if syntax
+            else [v in _TRUE or v in _FALSE for v in present]
         )
-    if "minimum" in r and value < r["minimum"]:
-        raise DataError(
-            f"{col}: {raw} is less than the minimum {r['minimum']}", path, line, rule="minimum"
+        if not all(ok):
+            j = ok.index(False)
+            return [], err(idx[j], f": {present[j]!r} is not a valid {kind}", "type")
+        if kind == "integer":
+            values = list(map(int, present))
+        elif kind == "number":
+            values = list(map(float, present))
+        else:
+            values = [v in _TRUE for v in present]
+    problems: list[tuple[int, DataError]] = []
+    if "enum" in r and not set(values) <= r["enum"]:
+        j = _first([v not in r["enum"] for v in values])
+        problems.append(err(idx[j], f": {present[j]!r} is not one of {r['enum_text']}", "enum"))
+    if "pattern" in r and not all(map(r["pattern"].fullmatch, present)):
+        j = _first([not r["pattern"].fullmatch(v) for v in present])
+        problems.append(
+            err(idx[j], f": {present[j]!r} does not match {r['pattern'].pattern}", "pattern")
         )
-    if "maximum" in r and value > r["maximum"]:
-        raise DataError(
-            f"{col}: {raw} is more than the maximum {r['maximum']}", path, line, rule="maximum"
+    if values and "minimum" in r and min(values) < r["minimum"]:
+        j = _first([v < r["minimum"] for v in values])
+        problems.append(
+            err(idx[j], f": {present[j]} is less than the minimum {r['minimum']}", "minimum")
         )
-    if "minLength" in r and len(raw) < r["minLength"]:
-        raise DataError(
-            f"{col}: {len(raw)} characters, fewer than {r['minLength']}",
-            path,
-            line,
-            rule="minLength",
+    if values and "maximum" in r and max(values) > r["maximum"]:
+        j = _first([v > r["maximum"] for v in values])
+        problems.append(
+            err(idx[j], f": {present[j]} is more than the maximum {r['maximum']}", "maximum")
         )
-    if "maxLength" in r and len(raw) > r["maxLength"]:
-        raise DataError(
-            f"{col}: {len(raw)} characters, more than {r['maxLength']}",
-            path,
-            line,
-            rule="maxLength",
+    if present and "minLength" in r and min(map(len, present)) < r["minLength"]:
+        j = _first([len(v) < r["minLength"] for v in present])
+        problems.append(
+            err(
+                idx[j],
+                f": {len(present[j])} characters, fewer than {r['minLength']}",
+                "minLength",
+            )
         )
+    if present and "maxLength" in r and max(map(len, present)) > r["maxLength"]:
+        j = _first([len(v) > r["maxLength"] for v in present])
+        problems.append(
+            err(
+                idx[j],
+                f": {len(present[j])} characters, more than {r['maxLength']}",
+                "maxLength",
+            )
+        )
+    if r["unique"] and len(set(values)) != len(values):
+        j, first = _first_repeat(values)
+        problems.append(
+            err(idx[j], f": {present[j]!r} already appears on line {lines[idx[first]]}", "unique")
+        )
+    if problems:
+        return [], min(problems, key=lambda p: p[0])
+    if missing is not None:
+        it = iter(values)
+        values = [pd.NA if m else next(it) for m in missing]
+    return values, None
 
 
 def _primary_key(schema: dict[str, Any]) -> list[str]:
@@ -379,67 +456,39 @@ def rows_to_frame(
             rule="header",
         )
     key = _primary_key(schema)
+    # Primary-key fields are required, and a one-field key is unique.
     rules = [_field_rules(f, f["name"] in key, where) for f in fields]
-    columns: list[list[Any]] = [[] for _ in fields]
-    seen: list[dict[Any, int]] = [{} for _ in fields]
-    key_at = [names.index(k) for k in key if k in names]
-    keys_seen: dict[tuple[Any, ...], int] = {}
-    for line, values in rows:
-        for i, (r, raw) in enumerate(zip(rules, values, strict=True)):
-            if not isinstance(raw, str):
-                raise DataError(
-                    f"column {r['name']!r}: {raw!r} is not text", path, line, rule="type"
-                )
-            kind = r["kind"]
-            if raw == "" or (kind == "string" and r["required"] and raw.isspace()):
-                if r["required"]:
-                    raise DataError(f"column {r['name']!r} is empty", path, line, rule="required")
-                columns[i].append(pd.NA)
-                continue
-            if kind == "string":
-                value: Any = raw
-            else:
-                try:
-                    value = _cast(raw, kind)
-                except ValueError:
-                    raise DataError(
-                        f"column {r['name']!r}: {raw!r} is not a valid {kind}",
-                        path,
-                        line,
-                        rule="type",
-                    ) from None
-            if r["checks"]:
-                _check_value(value, raw, r, where, line)
-            if r["unique"]:
-                first = seen[i].setdefault(value, line)
-                if first != line:
-                    raise DataError(
-                        f"column {r['name']!r}: {raw!r} already appears on line {first}",
-                        path,
-                        line,
-                        rule="unique",
-                    )
-            columns[i].append(value)
-        if len(key_at) > 1:
-            k = tuple(columns[i][-1] for i in key_at)
-            first = keys_seen.setdefault(k, line)
-            if first != line:
-                raise DataError(
-                    f"the key ({', '.join(key)}) = {k!r} already appears on line {first}",
-                    path,
-                    line,
-                    rule="primaryKey",
-                )
-        elif len(key_at) == 1 and not rules[key_at[0]]["unique"]:
-            i = key_at[0]
-            first = seen[i].setdefault(columns[i][-1], line)
-            if first != line:
-                raise DataError(
-                    f"the key {key[0]!r} = {values[i]!r} already appears on line {first}",
-                    path,
-                    line,
-                    rule="primaryKey",
-                )
+    if len(key) == 1 and key[0] in names:
+        rules[names.index(key[0])]["unique"] = True
+    lines = [line for line, _ in rows]
+    if set(map(len, (v for _, v in rows))) - {len(fields)}:
+        bad = next(i for i, (_, v) in enumerate(rows) if len(v) != len(fields))
+        raise DataError(
+            f"expected {len(fields)} values, found {len(rows[bad][1])}",
+            path,
+            lines[bad],
+            rule="row length",
+        )
+    raw_columns = list(zip(*(v for _, v in rows), strict=True)) if rows else [()] * len(fields)
+    columns: list[list[Any]] = []
+    problems: list[tuple[int, int, DataError]] = []
+    for pos, (r, raws) in enumerate(zip(rules, raw_columns, strict=True)):
+        values, problem = _check_column(raws, lines, r, path)
+        columns.append(values)
+        if problem:
+            problems.append((problem[0], pos, problem[1]))
+    if problems:
+        raise min(problems, key=lambda p: (p[0], p[1]))[2]
+    if len(key) > 1 and all(k in names for k in key):
+        keys = list(zip(*(columns[names.index(k)] for k in key), strict=True))
+        if len(set(keys)) != len(keys):
+            j, first = _first_repeat(keys)
+            raise DataError(
+                f"the key ({', '.join(key)}) = {keys[j]!r} already appears on line {lines[first]}",
+                path,
+                lines[j],
+                rule="primaryKey",
+            )
     return pd.DataFrame(
         {
             f["name"]: pd.array(col, dtype=_DTYPES[r["kind"]])
