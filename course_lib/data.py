@@ -350,12 +350,16 @@ def _check_column(
         if not all(ok):
             j = ok.index(False)
             return [], err(idx[j], f": {present[j]!r} is not a valid {kind}", "type")
-        if kind == "integer":
-            values = list(map(int, present))
-        elif kind == "number":
-            values = list(map(float, present))
-        else:
-            values = [v in _TRUE for v in present]
+        try:
+            if kind == "integer":
+                values = list(map(int, present))
+            elif kind == "number":
+                values = list(map(float, present))
+            else:
+                values = [v in _TRUE for v in present]
+        except ValueError:  # a well-formed integer past Python's digit limit (4300)
+            j = _first([len(v) > 4000 for v in present])
+            return [], err(idx[j], f": a {len(present[j])}-digit {kind} is too long", "type")
     problems: list[tuple[int, DataError]] = []
     if "enum" in r and not set(values) <= r["enum"]:
         j = _first([v not in r["enum"] for v in values])

@@ -635,3 +635,8 @@ def test_min_length_and_a_field_type_the_loader_cannot_read():
     odd = {"fields": [{"name": "d", "type": "date"}]}
     with pytest.raises(DataError, match=r"type 'date', which the loader does not read"):
         rows_to_frame(["d"], [(2, ["1963-09-15"])], odd, "t.csv")
+
+
+def test_an_integer_too_long_to_read_is_a_data_error():
+    with pytest.raises(DataError, match=r"line 2: column 'turn': a 5000-digit integer.*type"):
+        rows_to_frame(["turn", "text"], [(2, ["9" * 5000, "ok"])], SCHEMA, "t.csv")
