@@ -58,7 +58,7 @@ binder-requirements:
 	mv binder/requirements.txt.new binder/requirements.txt
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache artifacts
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache artifacts
 
 # Re-run every lesson and store the outputs of the cells tagged nbval-check-output (kept by
 # scripts/strip_outputs.py); all other outputs are stripped.

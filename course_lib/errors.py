@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["LocatedError", "read_utf8"]
+__all__ = ["LocatedError", "decode_utf8", "read_bytes", "read_utf8"]
 
 
 class LocatedError(ValueError):
@@ -52,13 +52,54 @@ def read_utf8(path: str | Path, error: type[LocatedError]) -> str:
     LocatedError
         ``error`` if the file is missing, unreadable, or not valid UTF-8 (the line is named).
     """
+    return decode_utf8(read_bytes(path, error), path, error)
+
+
+def read_bytes(path: str | Path, error: type[LocatedError]) -> bytes:
+    """Read a file's bytes, raising ``error`` with the file if it is missing or unreadable.
+
+    Parameters
+    ----------
+    path : str or Path
+    error : type
+        The :class:`LocatedError` subclass to raise.
+
+    Returns
+    -------
+    bytes
+    """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise error("file not found", path) from None
     except OSError as exc:
         raise error(f"cannot read the file ({exc.strerror})", path) from None
+
+
+def decode_utf8(raw: bytes, path: str | Path, error: type[LocatedError]) -> str:
+    """Decode a file's bytes as UTF-8, raising ``error`` with the file and line on failure.
+
+    For callers that need the bytes too (to check a recorded hash) and so read them themselves.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    path : str or Path
+        Named in the error.
+    error : type
+        The :class:`LocatedError` subclass to raise.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    LocatedError
+        ``error`` naming the line of the first byte that is not valid UTF-8.
+    """
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -8,6 +8,14 @@ Usage: ``python scripts/build_data.py [--check]``
   ``data/schemas/<name>.json`` (JSON Schemas named ``*.schema.json`` are not resources), with each
   file's size and sha256 added.
 
+Before anything is written, every table (the derived ones as built, the hand-written ones as
+they are) is checked against its schema with the loaders' own checks (:mod:`course_lib.data`:
+types, required, unique, enum, pattern, ranges, primary and foreign keys), so a bad editorial row
+stops the build with its file, line and rule instead of being sealed into the package's hashes.
+
+The question bank (``data/questions.json``) is validated against its JSON Schema
+(``data/schemas/questions.schema.json``) and the bank's consistency rules, too.
+
 Nothing is written unless everything was built: outputs go to temporary files that replace the
 old ones only at the end. ``--check`` writes nothing and exits 1 if a file would change.
 """
@@ -29,7 +37,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from course_lib.data import DataError, read_csv_rows  # noqa: E402
+from course_lib.data import (  # noqa: E402
+    DataError,
+    check_foreign_keys,
+    parse_csv_text,
+    read_csv_rows,
+    rows_to_frame,
+)
+from course_lib.errors import decode_utf8, read_bytes  # noqa: E402
 from course_lib.source import (  # noqa: E402
     Minutes,
     SourceFormatError,
@@ -274,6 +289,54 @@ def package(files: dict[Path, bytes]) -> bytes:
     return to_json(pkg)
 
 
+def check_tables(files: dict[Path, bytes]) -> None:
+    """Check every table of the package about to be written, as the loaders will check it.
+
+    Raises
+    ------
+    DataError
+        The first problem, naming the file, the line and the rule.
+    """
+    pkg = json.loads(files[DATA / "datapackage.json"])
+    descriptors = {r["name"]: r for r in pkg["resources"]}
+    frames: dict[str, Any] = {}
+
+    def table(name: str) -> Any:
+        if name not in frames:
+            if name not in descriptors or "schema" not in descriptors[name]:
+                raise DataError(f"a foreign key refers to {name!r}, which is not a table")
+            desc = descriptors[name]
+            path = DATA / desc["path"]
+            content = files.get(path)
+            raw = content if content is not None else read_bytes(path, DataError)
+            text = decode_utf8(raw, path, DataError)
+            header, rows = parse_csv_text(text, path)
+            frame = rows_to_frame(header, rows, desc["schema"], path)
+            check_foreign_keys(frame, [line for line, _ in rows], desc["schema"], table, path)
+            frames[name] = frame
+        return frames[name]
+
+    for name, desc in descriptors.items():
+        if "schema" in desc:
+            table(name)
+
+
+def check_bank() -> None:
+    """Validate the question bank against its JSON Schema and consistency rules.
+
+    Raises
+    ------
+    DataError
+        Naming the bank and each problem with its question id.
+    """
+    from course_lib.data import read_json
+    from course_lib.questions import bank_from_data, load_schema
+
+    path = DATA / "questions.json"
+    schema = load_schema(DATA / "schemas" / "questions.schema.json")
+    bank_from_data(read_json(path), path, schema, validate=True)
+
+
 def build() -> dict[Path, bytes]:
     """Build every derived file in memory."""
     minutes = parse_minutes(read_source(SOURCE), SOURCE)
@@ -285,6 +348,7 @@ def build() -> dict[Path, bytes]:
         ),
     }
     files[DATA / "datapackage.json"] = package(files)
+    check_tables(files)
     return files
 
 
@@ -310,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         files = build()
+        check_bank()
     except (SourceFormatError, DataError) as exc:
         print(f"build_data: {exc}", file=sys.stderr)
         return 2

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,18 @@ def dumps(nb: dict[str, Any]) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: a crash leaves the old notebook or the new."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        Path(tmp).chmod(path.stat().st_mode & 0o777)
+        Path(tmp).replace(path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
@@ -62,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         if clean != text:
             dirty.append(path)
             if not args.check:
-                path.write_text(clean, encoding="utf-8")
+                write_atomically(path, clean)
     if args.check:
         for p in dirty:
             print(f"not stripped: {p} (run: make notebooks)", file=sys.stderr)

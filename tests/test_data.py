@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -286,3 +287,35 @@ def test_build_with_bad_source_writes_nothing(repo_copy, damage, message):
     assert "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in (repo_copy / "data").glob("*.*")} == before
     assert not list((repo_copy / "data").glob(".*.csv.*"))
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (
+            "timeline.csv",
+            b",polemic,",
+            b",economy,",
+            r"timeline\.csv, line \d+: column 'category': 'economy' is not one of .*\(rule: enum\)",
+        ),
+        (
+            "event_links.csv",
+            b"liu_arrives_pyongyang,3,",
+            b"liu_arrives_pyongyan,3,",
+            r"event_links\.csv, line 2: event_id = 'liu_arrives_pyongyan' is not a timeline id "
+            r"\(rule: foreignKey\)",
+        ),
+    ],
+)
+def test_build_refuses_a_bad_editorial_row_and_writes_nothing(repo_copy, file, old, new, message):
+    """A bad hand-written row stops the build; it is never sealed into the package's hashes."""
+    target = repo_copy / "data" / file
+    raw = target.read_bytes()
+    assert old in raw
+    target.write_bytes(raw.replace(old, new, 1))
+    before = {p: p.read_bytes() for p in (repo_copy / "data").glob("*.*")}
+    result = _run_build(repo_copy)
+    assert result.returncode == 2, result.stderr
+    assert re.search(message, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in (repo_copy / "data").glob("*.*")} == before
