@@ -28,6 +28,7 @@ LICENSE_EXPRESSION = "MIT AND CC-BY-4.0 AND LicenseRef-WilsonCenter-DigitalArchi
 EXPECTED_EXTRAS = {
     "course_lib/py.typed",
     "course_lib/static/course.css",
+    "course_lib/static/front.js",
     "course_lib/templates/_macros.html.j2",
     "course_lib/templates/style.html.j2",
     "course_lib/templates/table.html.j2",
@@ -62,14 +63,25 @@ def _build(kind: str, outdir: Path) -> Path:
 
 
 def _tracked(folder: str) -> list[str]:
-    """Files under ``folder`` in the checkout (no caches, no dot files)."""
-    base = ROOT / folder
+    """Files under ``folder`` in the checkout that git does not ignore (no caches, no
+    ``node_modules`` a test installed, no dot files)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", folder],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listed.returncode != 0:  # not a git checkout (an unpacked sdist): every file
+        base = ROOT / folder
+        names = [p.relative_to(ROOT).as_posix() for p in base.rglob("*") if p.is_file()]
+    else:
+        names = [n for n in listed.stdout.splitlines() if (ROOT / n).is_file()]
     return sorted(
-        p.relative_to(ROOT).as_posix()
-        for p in base.rglob("*")
-        if p.is_file()
-        and "__pycache__" not in p.parts
-        and not any(part.startswith(".") for part in p.relative_to(base).parts)
+        n
+        for n in names
+        if "__pycache__" not in n.split("/")
+        and not any(part.startswith(".") for part in n.split("/")[1:])
     )
 
 
@@ -82,12 +94,18 @@ def test_wheel_holds_exactly_the_package_its_data_and_the_licences(wheel):
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     modules = {p for p in _tracked("course_lib") if p.endswith(".py")}
+    # Every template and static file of the checkout ships too (the named ones above must).
+    assets = {
+        p
+        for p in _tracked("course_lib")
+        if p.startswith(("course_lib/templates/", "course_lib/static/"))
+    }
     data = {"course_lib/_data/" + p.removeprefix("data/") for p in _tracked("data")}
     declared = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     resources = {f"course_lib/_data/{r['path']}" for r in declared["resources"]}
     assert resources <= data, "every resource of the data package ships"
     assert len(modules) > 20
-    expected = modules | data | EXPECTED_EXTRAS
+    expected = modules | data | assets | EXPECTED_EXTRAS
     assert names - expected == set(), "unexpected files in the wheel"
     assert expected - names == set(), "files missing from the wheel"
 

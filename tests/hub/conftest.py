@@ -58,7 +58,7 @@ class Hub:
             data=body,
             headers={"Authorization": f"token {self.token}"},
         )
-        with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(req, timeout=60) as resp:
             return resp.read()
 
 
@@ -77,11 +77,13 @@ def _wait(url: str, timeout: float, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             time.sleep(0.5)
-    pytest.fail(f"JupyterHub did not answer at {url} within {timeout:.0f} s:\n{log.read_text()[-4000:]}")
+    pytest.fail(
+        f"JupyterHub did not answer at {url} within {timeout:.0f} s:\n{log.read_text()[-4000:]}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -119,7 +121,13 @@ def learners() -> Iterator[Accounts]:
         for name in LEARNERS:
             subprocess.run(["userdel", "-r", name], capture_output=True, check=False)
             _run(
-                "useradd", "--create-home", "--home-dir", str(homes / name), "--shell", "/bin/bash", name
+                "useradd",
+                "--create-home",
+                "--home-dir",
+                str(homes / name),
+                "--shell",
+                "/bin/bash",
+                name,
             )
             (homes / name).chmod(0o700)
             made[name] = pwd.getpwnam(name).pw_uid
@@ -174,7 +182,7 @@ c.JupyterHub.load_roles = [
     log = state / "jupyterhub.log"
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
     with log.open("w") as out:
-        proc = subprocess.Popen(  # noqa: S603 - our own command line
+        proc = subprocess.Popen(
             [str(BIN / "jupyterhub"), "-f", str(config)],
             cwd=state,
             env=env,

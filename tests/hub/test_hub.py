@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import stat
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -78,7 +77,10 @@ def test_three_learners_pull_run_answer_and_hand_in(hub, browser, tmp_path):
         try:
             log_in(page, hub, learner)
             pull_and_open(page, hub)
-            assert page.url.endswith(f"{COURSE}/lessons/00_start_here.ipynb") or "00_start_here" in page.url
+            assert (
+                page.url.endswith(f"{COURSE}/lessons/00_start_here.ipynb")
+                or "00_start_here" in page.url
+            )
             run_all(page)
             report = collect_problems(page)
             assert not report.problems, describe(report)
