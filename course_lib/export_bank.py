@@ -214,8 +214,7 @@ def to_gift(bank: QuestionBank) -> BankExport:
             for o in q["options"]:
                 weight = f"%{w}%" if o["correct"] else f"%-{w}%"
                 lines.append(
-                    f"\t~{weight}{_gift_escape(_option_text(q, o))}"
-                    f"#{_gift_escape(o['feedback'])}"
+                    f"\t~{weight}{_gift_escape(_option_text(q, o))}#{_gift_escape(o['feedback'])}"
                 )
             out += [*lines, f"\t{general}", "}", ""]
         export.carried.append(q["id"])
@@ -309,7 +308,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def _material(parent: ET.Element, text: str) -> None:
     paras = [p for p in text.split("\n\n") if p.strip()] or [""]
-    body = "".join(f"<p>{html.escape(p.strip(), quote=False).replace(chr(10), '<br>')}</p>" for p in paras)
+    body = "".join(
+        f"<p>{html.escape(p.strip(), quote=False).replace(chr(10), '<br>')}</p>" for p in paras
+    )
     _sub(_sub(parent, "material"), "mattext", f"<div>{body}</div>", texttype="text/html")
 
 
@@ -415,9 +416,7 @@ def to_qti(bank: QuestionBank) -> BankExport:
     ET.register_namespace("", QTI_NS)
     ET.register_namespace("xsi", XSI_NS)
     export = BankExport("qti", {}, b"")
-    root = ET.Element(
-        _q("questestinterop"), {f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {QTI_XSD}"}
-    )
+    root = ET.Element(_q("questestinterop"), {f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {QTI_XSD}"})
     title = bank.title or "Pyongyang 1963 question bank"
     assessment = _sub(root, "assessment", ident=BANK_IDENT, title=title)
     qtimeta = _sub(_sub(assessment, "qtimetadata"), "qtimetadatafield")

@@ -41,7 +41,9 @@ from course_lib.questions import QuestionBank, load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_DIR = ROOT / "tests" / "node"
-HOSTILE_TEXT = 'A ~tilde =equals #hash {braces} colon: back\\slash <script>alert(1)</script> & $5 [a](b)'
+HOSTILE_TEXT = (
+    "A ~tilde =equals #hash {braces} colon: back\\slash <script>alert(1)</script> & $5 [a](b)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +92,8 @@ def test_every_question_carried_or_listed(bank, fmt):
     assert skipped == (ordering | short if fmt == "jupyterquiz" else ordering)
     report = export.report()
     for s in export.skipped:
-        assert s.qid in report and s.reason
+        assert s.qid in report
+        assert s.reason
     assert f"{len(export.carried)} questions carried, {len(skipped)} not" in report
 
 
@@ -108,7 +111,9 @@ def test_command_line_writes_owner_only_and_lists_what_is_left_out(tmp_path, cap
     target = tmp_path / "out" / "bank.gift.txt"
     assert main(["--format", "gift", "--out", str(target)]) == 0
     out = capsys.readouterr().out
-    assert "Not carried:" in out and "L01-08 (ordering)" in out and str(target) in out
+    assert "Not carried:" in out
+    assert "L01-08 (ordering)" in out
+    assert str(target) in out
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     assert main(["--format", "jupyterquiz", "--out", "-"]) == 0
     captured = capsys.readouterr()
@@ -172,7 +177,7 @@ def _check_gift(bank, parsed):
     categories = [p["title"] for p in parsed if p["type"] == "Category"]
     carried = [q for q in bank if q["type"] != "ordering"]
     assert len(questions) == len(carried)
-    for q, p in zip(carried, questions):
+    for q, p in zip(carried, questions, strict=True):
         assert p["title"] == f"{q['id']} ({q['skill'].replace('_', ' ')})"
         assert p["stem"]["text"] == _prompt(q)
         if q["type"] == "short_answer":
@@ -182,15 +187,18 @@ def _check_gift(bank, parsed):
         assert p["type"] == "MC"
         assert p["globalFeedback"]["text"] == q["explanation"]
         assert [c["text"]["text"] for c in p["choices"]] == _expected_options(q)
-        assert [c["feedback"]["text"] for c in p["choices"]] == [o["feedback"] for o in q["options"]]
+        assert [c["feedback"]["text"] for c in p["choices"]] == [
+            o["feedback"] for o in q["options"]
+        ]
         if q["type"] == "single_choice":
             assert [c["isCorrect"] for c in p["choices"]] == [o["correct"] for o in q["options"]]
         else:
             weights = [c["weight"] for c in p["choices"]]
-            right = [w for w, o in zip(weights, q["options"]) if o["correct"]]
-            wrong = [w for w, o in zip(weights, q["options"]) if not o["correct"]]
+            right = [w for w, o in zip(weights, q["options"], strict=True) if o["correct"]]
+            wrong = [w for w, o in zip(weights, q["options"], strict=True) if not o["correct"]]
             assert sum(right) == pytest.approx(100, abs=1e-3)
-            assert all(w < 0 for w in wrong) and all(w > 0 for w in right)
+            assert all(w < 0 for w in wrong)
+            assert all(w > 0 for w in right)
             assert {abs(w) for w in weights} == {right[0]}  # a wrong pick costs a right one
     return categories
 
@@ -247,7 +255,8 @@ def _qti_items(export):
     files = export.files
     manifest = etree.fromstring(files["imsmanifest.xml"])
     hrefs = [f.get("href") for f in manifest.iter("{*}file")]
-    assert len(hrefs) == 1 and hrefs[0] in files
+    assert len(hrefs) == 1
+    assert hrefs[0] in files
     with zipfile.ZipFile(io.BytesIO(export.data)) as z:
         assert sorted(z.namelist()) == sorted(files)
         assert z.read(hrefs[0]) == files[hrefs[0]]
@@ -261,13 +270,14 @@ def _check_qti(bank, export):
     root, items = _qti_items(export)
     carried = [q for q in bank if q["type"] != "ordering"]
     assert [i.get("ident") for i in items] == [q["id"] for q in carried]
-    for q, item in zip(carried, items):
+    for q, item in zip(carried, items, strict=True):
         labels = [el.get("ident") for el in item.iter(_ns("response_label"))]
         feedback = {el.get("ident") for el in item.iter(_ns("itemfeedback"))}
         for link in item.iter(_ns("displayfeedback")):
             assert link.get("linkrefid") in feedback
         for ve in item.iter(_ns("varequal")):
-            assert ve.text in labels and ve.get("respident") == "response1"
+            assert ve.text in labels
+            assert ve.get("respident") == "response1"
         prompt = html.unescape(re.sub(r"<[^>]+>", "\n", item.find(f".//{_ns('mattext')}").text))
         assert " ".join(prompt.split()) == " ".join(_prompt(q).split())
         scoring = [c for c in item.iter(_ns("respcondition")) if c.get("continue") == "No"]
@@ -299,7 +309,8 @@ def test_qti_escapes_markup(hostile_bank):
     export = to_qti(hostile_bank)
     _check_qti(hostile_bank, export)
     xml = next(v for k, v in export.files.items() if k != "imsmanifest.xml").decode()
-    assert "<script>" not in xml and "&amp;lt;script&amp;gt;" in xml
+    assert "<script>" not in xml
+    assert "&amp;lt;script&amp;gt;" in xml
 
 
 def test_qti_is_read_back_by_qti2latex(bank, tmp_path):
@@ -325,7 +336,7 @@ def test_qti_is_read_back_by_qti2latex(bank, tmp_path):
         "evidence": "multiple_answers_question",
         "short_answer": "essay_question",
     }
-    for q, item in zip(carried, items):
+    for q, item in zip(carried, items, strict=True):
         meta = qti2latex.get_qti_metadata(item)
         assert qti2latex.guess_type(meta, item) == canvas[q["type"]]
         stem = html.unescape(re.sub(r"<[^>]+>", " ", qti2latex.get_item_stem(item)))
@@ -371,8 +382,10 @@ def test_jupyterquiz_matches_its_schema(bank):
         jsonschema.validate(item, JQ_MC_SCHEMA)
     carried = [q for q in bank if q["type"] not in ("ordering", "short_answer")]
     assert len(items) == len(carried)
-    for q, item in zip(carried, items):
-        assert item["type"] == ("multiple_choice" if q["type"] == "single_choice" else "many_choice")
+    for q, item in zip(carried, items, strict=True):
+        assert item["type"] == (
+            "multiple_choice" if q["type"] == "single_choice" else "many_choice"
+        )
         assert [a["correct"] for a in item["answers"]] == [o["correct"] for o in q["options"]]
 
 
@@ -430,11 +443,13 @@ def test_jupyterquiz_renders_it_in_a_browser(which, request, tmp_path):
             assert quizzes.count() == len(items)
             for i, q in enumerate(carried):
                 quiz = quizzes.nth(i)
-                text = quiz.locator(f"[id^=quizQn]").inner_text()
+                text = quiz.locator("[id^=quizQn]").inner_text()
                 assert " ".join(text.split()) == " ".join(f"{q['id']}: {_prompt(q)}".split())
                 buttons = quiz.locator(".MCButton")
                 assert buttons.count() == len(q["options"])
-                shown = [" ".join(buttons.nth(j).inner_text().split()) for j in range(buttons.count())]
+                shown = [
+                    " ".join(buttons.nth(j).inner_text().split()) for j in range(buttons.count())
+                ]
                 assert shown == [" ".join(t.split()) for t in _expected_options(q)]
             first = next(i for i, q in enumerate(carried) if q["type"] == "single_choice")
             q = carried[first]
@@ -447,4 +462,5 @@ def test_jupyterquiz_renders_it_in_a_browser(which, request, tmp_path):
             )
         finally:
             browser.close()
-    assert errors == [] and dialogs == []
+    assert errors == []
+    assert dialogs == []

@@ -112,10 +112,11 @@ def test_crafted_class_loses_no_row(crafted):
     assert len(result.rows) == 9  # the old merge kept 6 of these 9 rows, and Ann's was forged
     assert len(result.answers) == 9  # every file is its own learner: nothing overrides
     assert list(result.rows.columns) == ROW_COLUMNS
-    kept = set(zip(result.rows["source_file"], result.rows["line"]))
+    kept = set(zip(result.rows["source_file"], result.rows["line"], strict=True))
     assert ("carol/answers.csv", 2) in kept
     assert ("dave/answers.csv", 2) in kept
-    assert "lost" in result.summary() and "(0 lost)" in result.summary()
+    assert "lost" in result.summary()
+    assert "(0 lost)" in result.summary()
 
 
 def test_blank_names_in_student_folders_stay_distinct(crafted):
@@ -190,21 +191,25 @@ def test_one_learner_two_files_latest_by_real_time(tmp_path, bank):
         tmp_path / "b.csv", current(bank, ID_A, "Ann", {"L01-01": "b"}, "2026-09-01T23:30:00-05:00")
     )
     result = collect(tmp_path, now=NOW)
-    assert len(result.rows) == 2 and len(result.answers) == 1
+    assert len(result.rows) == 2
+    assert len(result.answers) == 1
     used = result.answers.iloc[0]
     assert (used["source_file"], used["response"]) == ("b.csv", "b")
     assert used["saved_at"] == pd.Timestamp("2026-09-02T04:30:00Z")
     kinds = result.problems["kind"].tolist()
-    assert kinds.count("duplicate") == 1 and kinds.count("conflict") == 1
+    assert kinds.count("duplicate") == 1
+    assert kinds.count("conflict") == 1
     conflict = result.problems[result.problems["kind"] == "conflict"].iloc[0]
-    assert "a.csv line 2" in conflict["message"] and "b.csv line 2" in conflict["message"]
+    assert "a.csv line 2" in conflict["message"]
+    assert "b.csv line 2" in conflict["message"]
 
 
 def test_one_id_two_names_is_kept_apart_and_reported(tmp_path, bank):
     write(tmp_path / "a.csv", current(bank, ID_A, "Ann", {"L01-01": "a"}))
     write(tmp_path / "b.csv", current(bank, ID_A, "Bo", {"L01-01": "b"}))
     result = collect(tmp_path, now=NOW)
-    assert len(result.students) == 2 and len(result.answers) == 2
+    assert len(result.students) == 2
+    assert len(result.answers) == 2
     assert "shared_id" in set(result.problems["kind"])
 
 
@@ -241,7 +246,8 @@ def test_extra_columns_are_read(tmp_path, bank):
 def test_absent_columns_are_unknown(bank):
     rows, _, has_ids = parse_export("old.csv", legacy(bank, "Ann", {"L01-01": "a"}), NOW)
     assert not has_ids
-    assert rows[0]["revealed"] is None and rows[0]["attempts"] is None
+    assert rows[0]["revealed"] is None
+    assert rows[0]["attempts"] is None
 
 
 @pytest.mark.parametrize(
@@ -255,9 +261,11 @@ def test_absent_columns_are_unknown(bank):
 def test_bad_lesson_names_file_and_line(value, needle):
     data = f"learner_id,learner_name,qid,lesson\n{ID_A},Ann,L01-01,1\n{ID_A},Ann,L01-04,{value}\n"
     rows, problems, _ = parse_export("x/answers.csv", data.encode(), NOW)
-    assert len(rows) == 2 and rows[1]["lesson"] is None
+    assert len(rows) == 2
+    assert rows[1]["lesson"] is None
     message = next(p.message for p in problems if p.kind == "bad_value")
-    assert message.startswith("x/answers.csv, line 3: ") and needle in message
+    assert message.startswith("x/answers.csv, line 3: ")
+    assert needle in message
 
 
 @pytest.mark.parametrize(
@@ -373,7 +381,8 @@ def test_frame_to_csv_guards_header_and_index():
     frame = pd.DataFrame({"=a": ["-1", "x"]}, index=["@i", "j"])
     cells = _cells(frame_to_csv(frame, index=True))
     assert cells[:2] == ["index", "'=a"]
-    assert "'@i" in cells and "'-1" in cells
+    assert "'@i" in cells
+    assert "'-1" in cells
 
 
 # ------------------------------------------------------------------ links, FIFOs, size
@@ -407,7 +416,8 @@ def test_read_regular_file_refuses_special_files(tmp_path):
     for path, kind in [("/dev/zero", "not_regular"), (tmp_path / "p", "not_regular")]:
         with pytest.raises(HandInReadError) as info:
             read_regular_file(path)
-        assert info.value.kind == kind and str(path) in str(info.value)
+        assert info.value.kind == kind
+        assert str(path) in str(info.value)
     big = tmp_path / "big"
     big.write_bytes(b"x" * 11)
     with pytest.raises(HandInReadError, match="larger than 10 bytes"):
@@ -467,10 +477,12 @@ def test_capstone_parsed_and_tied_to_its_folder(tmp_path, bank, fmt):
     caps = result.capstones
     assert len(caps) == 1
     cap = caps.iloc[0]
-    assert cap["student"] == ID_A and cap["student_label"] == "carol"
+    assert cap["student"] == ID_A
+    assert cap["student_label"] == "carol"
     assert cap["evidence"] == [(9, "As we arrived in [North] Korea today")]
     assert "<b>markup</b> & a “quote”" in cap["essay"]
-    assert cap["ticked"] == 1 and cap["rubric_total"] == 7
+    assert cap["ticked"] == 1
+    assert cap["rubric_total"] == 7
 
 
 def test_capstone_tied_by_unique_name_or_reported(tmp_path, bank):

@@ -31,6 +31,7 @@ from course_lib.instructor.csvsafe import (
     unguard_cell,
     write_csv,
 )
+from course_lib.instructor.dashboard import dashboard_html
 from course_lib.instructor.exports import (
     EXPORT_COLUMNS,
     ROW_COLUMNS,
@@ -38,7 +39,6 @@ from course_lib.instructor.exports import (
     parse_export,
     parse_time,
 )
-from course_lib.instructor.dashboard import dashboard_html
 from course_lib.instructor.key import answer_key_markdown
 from course_lib.instructor.reading import DEFAULT_MAX_BYTES, HandInFile, Problem, read_folder
 from course_lib.instructor.summary import per_question, per_student

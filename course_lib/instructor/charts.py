@@ -83,7 +83,7 @@ def _ticks(maximum: float, share: bool) -> list[tuple[float, str]]:
         if maximum / (step * mult) <= 6:
             step *= mult
             break
-    count = int(math.floor(maximum / step))
+    count = math.floor(maximum / step)
     return [(i * step, f"{i * step:g}") for i in range(count + 1)]
 
 

@@ -226,9 +226,9 @@ def _tie_capstones(
         if s.name:
             by_name[_name_key(str(s.name))].append(str(s.student))
     by_folder: dict[str, set[str]] = defaultdict(set)
-    for file, student in zip(rows["source_file"], rows["student"]):
+    for file, student in zip(rows["source_file"], rows["student"], strict=True):
         by_folder[str(PurePosixPath(file).parent)].add(str(student))
-    labels = dict(zip(students["student"], students["label"]))
+    labels = dict(zip(students["student"], students["label"], strict=True))
     records = []
     extra_students = []
     for cap in found:
@@ -297,7 +297,7 @@ def _tie_capstones(
         capstones.loc[order.groupby("student").tail(1).index, "used"] = True
         for key, group in capstones.groupby("student"):
             essays = group["essay"].map(lambda t: " ".join(str(t).split()))
-            if essays.nunique() > 1:
+            if (essays != essays.iloc[0]).any():
                 chosen = group[group["used"]].iloc[0]
                 problems.append(
                     Problem(
@@ -377,4 +377,3 @@ def collect(
             [Problem("", None, "empty", f"{folder}: no .csv, .html or .md files found")]
         )
     return result
-

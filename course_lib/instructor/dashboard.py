@@ -84,7 +84,7 @@ def handed_in(collected: Collected, bank: QuestionBank) -> pd.DataFrame:
     meta = _bank_meta(bank)
     lessons = sorted(meta["lesson"].unique())
     answers = collected.answers.merge(meta[["qid", "lesson"]], on="qid", suffixes=("_x", ""))
-    counts = answers.groupby(["student", "lesson"]).size().unstack(fill_value=0)
+    counts = pd.crosstab(answers["student"], answers["lesson"])
     out = collected.students[["student", "label", "anonymous", "last_saved"]].copy()
     for lesson in lessons:
         col = counts[lesson] if lesson in counts.columns else pd.Series(dtype="int64")
@@ -217,7 +217,7 @@ def option_shares(answers: pd.DataFrame, bank: QuestionBank) -> pd.DataFrame:
         and option order. Single, multiple choice and evidence questions only.
     """
     by_q: dict[str, list[list[str]]] = {}
-    for qid, response in zip(answers["qid"], answers["response"]):
+    for qid, response in zip(answers["qid"], answers["response"], strict=True):
         by_q.setdefault(str(qid), []).append(response_items(response))
     rows = []
     for q in bank:
@@ -299,7 +299,9 @@ def skill_progress(
         names=["student", "skill"],
     )
     out = stats.reindex(grid).reset_index()
-    out["label"] = out["student"].map(dict(zip(students["student"], students["label"])))
+    out["label"] = out["student"].map(
+        dict(zip(students["student"], students["label"], strict=True))
+    )
     out["questions"] = out["skill"].map(totals).astype("Int64")
     out["answered"] = out["answered"].fillna(0).astype("Int64")
     out["marked"] = out["marked"].fillna(0).astype("Int64")
@@ -337,7 +339,9 @@ def skill_bands(progress: pd.DataFrame) -> pd.DataFrame:
     names = [b for b, _ in BANDS]
     bands = [
         _band(int(a), int(m), s)
-        for a, m, s in zip(progress["answered"], progress["marked"], progress["mean_score"])
+        for a, m, s in zip(
+            progress["answered"], progress["marked"], progress["mean_score"], strict=True
+        )
     ]
     counts = pd.crosstab(progress["skill"], pd.Categorical(bands, categories=names))
     counts = counts.reindex(columns=names, fill_value=0)
@@ -432,11 +436,11 @@ def cited_turns(table: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     essays: Counter[int] = Counter()
     evidence: Counter[int] = Counter()
     anywhere: Counter[int] = Counter()
-    for cited, listed in zip(table["cited_turns"], table["evidence_turns"]):
+    for cited, listed in zip(table["cited_turns"], table["evidence_turns"], strict=True):
         essays.update(set(cited))
         evidence.update(set(listed))
         anywhere.update(set(cited) | set(listed))
-    speakers = dict(zip(turns["turn"].astype(int), turns["speaker"].astype(str)))
+    speakers = dict(zip(turns["turn"].astype(int), turns["speaker"].astype(str), strict=True))
     rows = [
         {
             "turn": t,
@@ -458,9 +462,7 @@ def _pct(value: Any) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):.0%}"
 
 
-def _charts(
-    collected: Collected, bank: QuestionBank, turns: pd.DataFrame
-) -> dict[str, Any]:  # noqa: C901 - one section after the other
+def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> dict[str, Any]:
     handed = handed_in(collected, bank)
     coverage = lesson_coverage(handed, bank)
     stats = question_stats(collected.answers, bank)
@@ -505,7 +507,10 @@ def _charts(
         "table.html.j2",
         header=[
             "Student",
-            *[f"Lesson {int(c.split('_')[1]):02d} (of {totals[int(c.split('_')[1])]})" for c in lessons],
+            *[
+                f"Lesson {int(c.split('_')[1]):02d} (of {totals[int(c.split('_')[1])]})"
+                for c in lessons
+            ],
             "Capstone",
             "Last saved",
         ],
@@ -615,8 +620,17 @@ def _charts(
         stacked=True,
         maximum=float(max(n, 1)),
     )
-    wide = progress.pivot(index="student", columns="skill", values=["answered", "mean_score"])
-    labels = dict(zip(collected.students["student"], collected.students["label"]))
+    cell = {
+        (str(k), str(s)): f"{a}, {_pct(m) or '-'}"
+        for k, s, a, m in zip(
+            progress["student"],
+            progress["skill"],
+            progress["answered"],
+            progress["mean_score"],
+            strict=True,
+        )
+    }
+    labels = dict(zip(collected.students["student"], collected.students["label"], strict=True))
     skills = [s for s in SKILLS if s in set(progress["skill"])]
     questions = progress.drop_duplicates("skill").set_index("skill")["questions"]
     sections["skills_table"] = render(
@@ -626,15 +640,8 @@ def _charts(
             *[f"{SKILL_NAMES[s]}: answered (of {questions[s]}), mean score" for s in skills],
         ],
         rows=[
-            [
-                labels.get(key, key),
-                *[
-                    f"{wide.loc[key, ('answered', s)]}, {_pct(wide.loc[key, ('mean_score', s)]) or '-'}"
-                    for s in skills
-                ],
-            ]
+            [labels.get(key, key), *[cell.get((str(key), s), "") for s in skills]]
             for key in collected.students["student"]
-            if key in wide.index
         ],
         caption="Each student's progress per skill",
     )

@@ -173,7 +173,7 @@ def parse_time(text: str, now: datetime) -> tuple[datetime | None, str | None]:
     return parsed, None
 
 
-def _bool(text: str) -> bool | None | str:
+def _bool(text: str) -> bool | str | None:
     value = text.strip().lower()
     if not value:
         return None
@@ -254,8 +254,10 @@ def parse_export(
             if not raw or all(not c.strip() for c in raw):
                 continue
             if len(raw) != len(header):
-                what = "missing values are unknown" if len(raw) < len(header) else (
-                    "the extra values are not read"
+                what = (
+                    "missing values are unknown"
+                    if len(raw) < len(header)
+                    else ("the extra values are not read")
                 )
                 problem("bad_value", f"{len(raw)} values for {len(header)} columns; {what}", line)
             cell = {h: unguard_cell(raw[i]) if i < len(raw) else "" for h, i in index.items()}
@@ -517,7 +519,9 @@ def merge_rows(
     repeated = order[order.duplicated(["student", "qid"], keep=False)]
     for (key, qid), group in repeated.groupby(["student", "qid"], sort=True):
         pick = group.iloc[-1]
-        others = ", ".join(f"{f} line {n}" for f, n in zip(group["source_file"], group["line"]))
+        others = ", ".join(
+            f"{f} line {n}" for f, n in zip(group["source_file"], group["line"], strict=True)
+        )
         distinct = group["response"].nunique(dropna=False)
         if distinct > 1:
             problems.append(

@@ -82,19 +82,23 @@ def per_student(answers: pd.DataFrame, total: int | None = None) -> pd.DataFrame
     if answers.empty:
         return pd.DataFrame(columns=cols + (["share_answered"] if total else []))
     grouped = answers.groupby("student_label", sort=True)
-    out = pd.DataFrame(
-        {
-            "answered": grouped["qid"].nunique().astype("Int64"),
-            "correct": grouped["correct"]
-            .apply(lambda s: int(s.fillna(False).sum()))
-            .astype("Int64"),
-            "mean_score": grouped["score"].mean().astype("Float64"),
-            "short_answers": grouped["correct"]
-            .apply(lambda s: int(s.isna().sum()))
-            .astype("Int64"),
-            "last_saved": grouped["saved_at"].max(),
-        }
-    ).reset_index().rename(columns={"student_label": "student"})
+    out = (
+        pd.DataFrame(
+            {
+                "answered": grouped["qid"].nunique().astype("Int64"),
+                "correct": grouped["correct"]
+                .apply(lambda s: int(s.fillna(False).sum()))
+                .astype("Int64"),
+                "mean_score": grouped["score"].mean().astype("Float64"),
+                "short_answers": grouped["correct"]
+                .apply(lambda s: int(s.isna().sum()))
+                .astype("Int64"),
+                "last_saved": grouped["saved_at"].max(),
+            }
+        )
+        .reset_index()
+        .rename(columns={"student_label": "student"})
+    )
     if total:
         out["share_answered"] = (out["answered"].astype("Float64") / total).astype("Float64")
         cols = [*cols, "share_answered"]

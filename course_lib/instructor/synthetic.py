@@ -248,8 +248,8 @@ def student_records(
 
 def _essay(turns: pd.DataFrame, rng: random.Random, misquote: bool) -> CapstoneState:
     chosen = rng.sample([int(t) for t in turns["turn"]], 5)
-    by_turn = dict(zip(turns["turn"].astype(int), turns["text"].astype(str)))
-    speakers = dict(zip(turns["turn"].astype(int), turns["speaker"].astype(str)))
+    by_turn = dict(zip(turns["turn"].astype(int), turns["text"].astype(str), strict=True))
+    speakers = dict(zip(turns["turn"].astype(int), turns["speaker"].astype(str), strict=True))
     evidence = []
     paragraphs = [
         "China courted North Korea with shared memories of the war and with advice on how to "
@@ -320,7 +320,7 @@ def make_class(
     all_lessons = sorted({q["lesson"] for q in bank})
     for i in range(n):
         learner_id = f"{rng.getrandbits(128):032x}"
-        name = f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 7 + i // len(_FIRST)) % len(_LAST)]}"
+        name = f"{_FIRST[i % len(_FIRST)]} {_LAST[(i // len(_FIRST)) % len(_LAST)]}"
         if i == 1:
             name = "Kim Min-jun"  # two students typed the same name (see i == 2)
         if i == 2:
