@@ -226,8 +226,8 @@ def _tie_capstones(
         if s.name:
             by_name[_name_key(str(s.name))].append(str(s.student))
     by_folder: dict[str, set[str]] = defaultdict(set)
-    for file, student in zip(rows["source_file"], rows["student"], strict=True):
-        by_folder[str(PurePosixPath(file).parent)].add(str(student))
+    for file, learners in rows.groupby("source_file")["student"].unique().items():
+        by_folder[str(PurePosixPath(str(file)).parent)].update(str(s) for s in learners)
     labels = dict(zip(students["student"], students["label"], strict=True))
     records = []
     extra_students = []

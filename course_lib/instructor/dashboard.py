@@ -385,16 +385,31 @@ def capstone_table(capstones: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame
     ]
     rows = []
     used = capstones[capstones["used"]] if len(capstones) else capstones
+    # The checks look a turn up once per quotation: on three plain columns that is ten times
+    # faster than on the typed table with every column.
+    slim = pd.DataFrame(
+        {
+            "turn": turns["turn"].astype("int64").to_numpy(),
+            "speaker": turns["speaker"].astype(str).to_numpy(dtype=object),
+            "text": turns["text"].astype(str).to_numpy(dtype=object),
+        }
+    )
+    verdicts: dict[tuple[int, str], str] = {}
     for cap in used.itertuples():
-        check = check_essay(cap.essay, turns)
+        check = check_essay(cap.essay, slim)
         wrong = sum(1 for p in check["problems"] if "not word for word" in p)
         problems = list(check["problems"])
         ok = 0
         for turn, quote in cap.evidence:
-            try:
-                make_evidence(turns, turn, quote)
-            except ValueError as exc:
-                problems.append(f"Evidence, turn {turn}: {exc}.")
+            if (turn, quote) not in verdicts:
+                try:
+                    make_evidence(slim, turn, quote)
+                except ValueError as exc:
+                    verdicts[turn, quote] = f"Evidence, turn {turn}: {exc}."
+                else:
+                    verdicts[turn, quote] = ""
+            if verdicts[turn, quote]:
+                problems.append(verdicts[turn, quote])
             else:
                 ok += 1
         rows.append(
