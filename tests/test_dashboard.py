@@ -188,6 +188,23 @@ def test_dashboard_page_escapes_and_accounts_for_everyone(small_class, bank, tur
     assert "anonymous" in page  # the older export is reported
 
 
+@pytest.mark.parametrize("content", ["nothing", "essay only", "not an export"])
+def test_dashboard_of_a_class_with_no_answers(tmp_path, bank, turns, content):
+    from course_lib.capstone import to_html
+
+    if content == "essay only":
+        (tmp_path / "zed.html").write_text(to_html(CapstoneState(essay="Hi.", name="Zed")))
+    elif content == "not an export":
+        (tmp_path / "grades.csv").write_text("name,grade\nZed,A\n")
+    result = collect(tmp_path, now=NOW)
+    page = dashboard_html(result, bank, turns)
+    assert "0 answer rows kept of 0 handed in (0 lost)" in page
+    assert page.count("<figure") == 5
+    if content == "essay only":
+        assert "Zed" in page
+        assert "1 capstone essays" in page
+
+
 # ------------------------------------------------------------------ charts
 
 
