@@ -299,7 +299,7 @@ def _row(
             line,
         )
         learner_id = ""
-    raw_name = cell["learner_name"] if "learner_name" in cell else cell.get("learner", "")
+    raw_name = cell.get("learner_name", "").strip() or cell.get("learner", "")
     qid = cell.get("qid", "").strip()
     if not qid:
         problem("bad_value", "the question id is empty; the row is kept but not counted", line)
