@@ -7,7 +7,10 @@
 3. p95 of every widget update (at most 20 ms), next to a no-op update -- :mod:`benchmarks.bench_widgets`,
    whose registry this module extends with the reader, timeline, question and capstone widgets;
 4. installed size of the runtime environment vs. jupyterlab + ipywidgets + pandas alone --
-   :mod:`benchmarks.bench_size`.
+   :mod:`benchmarks.bench_size`;
+5. the class dashboard on 300 synthetic students, ``collect()`` and every table and chart
+   (target under 10 s), vs. reading the same exports with ``pandas.read_csv`` --
+   :mod:`benchmarks.bench_dashboard`.
 
 Each ratio is measured within one run, its two sides interleaved. Nothing here asserts: the
 numbers are reported, and a missed target is marked in the table. Usage::
@@ -33,7 +36,7 @@ from typing import Any
 
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-from benchmarks import bench_import, bench_lessons, bench_size, bench_widgets
+from benchmarks import bench_dashboard, bench_import, bench_lessons, bench_size, bench_widgets
 from benchmarks.bench_widgets import UPDATES, Update, register
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,6 +244,12 @@ def report(results: dict[str, Any], seconds: float) -> str:
     if "size" in results:
         r = results["size"]
         out.append(f"| installed size, course / bare stack | {r['ratio']:.3f}x | (reported) | |")
+    if "dashboard" in results:
+        r = results["dashboard"]
+        out.append(
+            f"| class dashboard, {r['students']} students (collect + every chart) | "
+            f"{r['total_s']:.2f} s ({r['ratio']:.1f}x read_csv) | < 10 s | {_ok(r['ok'])} |"
+        )
     if "lessons" in results:
         r = results["lessons"]
         out += [
@@ -269,6 +278,14 @@ def report(results: dict[str, Any], seconds: float) -> str:
         ]
     if "size" in results:
         out += ["", "## 4. Installed size", "", bench_size.markdown(results["size"])]
+    if "dashboard" in results:
+        r = results["dashboard"]
+        out += [
+            "",
+            f"## 5. Class dashboard ({r['students']} synthetic students, {r['rounds']} rounds)",
+            "",
+            bench_dashboard.markdown(r),
+        ]
     if "notes" in results:
         out += ["", "## Notes", "", results["notes"]]
     return "\n".join(out) + "\n"
@@ -276,13 +293,15 @@ def report(results: dict[str, Any], seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Pyongyang 1963 ratio benchmarks")
-    parser.add_argument("--only", nargs="*", choices=["lessons", "import", "widgets", "size"])
+    parser.add_argument(
+        "--only", nargs="*", choices=["lessons", "import", "widgets", "size", "dashboard"]
+    )
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the lesson benchmark")
     parser.add_argument("--repeat", type=int, default=30, help="pairs in the import benchmark")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     parser.add_argument("--notes", type=Path, default=NOTES, help="markdown appended as 'Notes'")
     args = parser.parse_args(argv)
-    chosen = args.only or ["lessons", "import", "widgets", "size"]
+    chosen = args.only or ["lessons", "import", "widgets", "size", "dashboard"]
     started = time.perf_counter()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="p63-bench-answers-") as answers:
@@ -299,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         if "size" in chosen:
             print("benchmark: installed size ...", file=sys.stderr)
             results["size"] = bench_size.run()
+        if "dashboard" in chosen:
+            print("benchmark: class dashboard ...", file=sys.stderr)
+            results["dashboard"] = bench_dashboard.run()
     if args.notes and args.notes.is_file():
         results["notes"] = args.notes.read_text(encoding="utf-8").strip()
     text = report(results, time.perf_counter() - started)

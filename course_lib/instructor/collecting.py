@@ -1,0 +1,379 @@
+"""``collect()``: a class's hand-ins, every row kept, every problem named.
+
+:func:`collect` reads a folder (:mod:`course_lib.instructor.reading`, the only I/O) and hands the
+bytes to :func:`collect_files`, which is pure: it parses answer exports
+(:mod:`~course_lib.instructor.exports`) and capstone essays
+(:mod:`~course_lib.instructor.capstones`), merges them by learner id and ties each essay to its
+learner.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from course_lib.instructor.capstones import CapstoneFile, looks_like, parse_capstone
+from course_lib.instructor.csvsafe import write_csv
+from course_lib.instructor.exports import STUDENT_COLUMNS, merge_rows, parse_export
+from course_lib.instructor.reading import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_FILES,
+    HandInFile,
+    Problem,
+    read_folder,
+)
+
+__all__ = [
+    "CAPSTONE_COLUMNS",
+    "FILE_COLUMNS",
+    "PROBLEM_COLUMNS",
+    "Collected",
+    "collect",
+    "collect_files",
+]
+
+#: Columns of :attr:`Collected.problems`.
+PROBLEM_COLUMNS = ["file", "line", "kind", "message"]
+#: Columns of :attr:`Collected.files`.
+FILE_COLUMNS = ["file", "kind", "rows", "learners"]
+#: Columns of :attr:`Collected.capstones`.
+CAPSTONE_COLUMNS = [
+    "student",
+    "student_label",
+    "file",
+    "format",
+    "name",
+    "exported",
+    "question",
+    "essay",
+    "evidence",
+    "ticked",
+    "rubric_total",
+    "used",
+]
+
+
+@dataclass
+class Collected:
+    """A class's hand-ins, as :func:`collect` found them.
+
+    Attributes
+    ----------
+    rows : DataFrame
+        Every answer row of every export read (columns
+        :data:`~course_lib.instructor.exports.ROW_COLUMNS`), with ``source_file`` and ``line``;
+        ``used`` marks the one row per learner and question that counts.
+    answers : DataFrame
+        The rows used: one per learner (``student``) and question.
+    students : DataFrame
+        One row per learner (``label`` is unique and meant for display).
+    problems : DataFrame
+        ``file``, ``line``, ``kind``, ``message``: every file skipped, bad value, anonymous
+        file, duplicate, conflict, shared id and repeated name.
+    files : DataFrame
+        Every file read: ``file``, ``kind`` (``answers``, ``capstone``, ``skipped``,
+        ``unusable``), ``rows``, ``learners``.
+    capstones : DataFrame
+        One row per capstone file (``evidence`` holds ``(turn, quotation)`` lists); ``used``
+        marks one essay per learner (the latest export).
+    folder : str
+    """
+
+    rows: pd.DataFrame
+    answers: pd.DataFrame
+    students: pd.DataFrame
+    problems: pd.DataFrame
+    files: pd.DataFrame
+    capstones: pd.DataFrame
+    folder: str = ""
+
+    @property
+    def rows_handed_in(self) -> int:
+        """Data rows in the answer exports that could be read."""
+        return int(self.files.loc[self.files["kind"] == "answers", "rows"].sum())
+
+    def summary(self) -> str:
+        """One sentence: files, rows read and kept, learners, problems."""
+        kinds = self.problems["kind"].value_counts()
+        listed = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
+        lost = self.rows_handed_in - len(self.rows)
+        return (
+            f"{len(self.files)} files read; {len(self.rows)} answer rows kept of "
+            f"{self.rows_handed_in} handed in ({lost} lost); {len(self.students)} learners; "
+            f"{len(self.capstones)} capstone essays; "
+            + (f"{len(self.problems)} problems ({listed})." if listed else "no problems.")
+        )
+
+    def write_tables(self, folder: str | Path) -> list[Path]:
+        """Write rows, answers, students, problems and files as spreadsheet-safe CSV (0600).
+
+        Parameters
+        ----------
+        folder : str or Path
+
+        Returns
+        -------
+        list of Path
+        """
+        folder = Path(folder).expanduser()
+        caps = self.capstones.drop(columns=["evidence"]).assign(
+            evidence=[
+                "; ".join(f"turn {t}: {q}" for t, q in ev) for ev in self.capstones["evidence"]
+            ]
+        )
+        tables = {
+            "rows": self.rows,
+            "answers": self.answers,
+            "students": self.students,
+            "problems": self.problems,
+            "files": self.files,
+            "capstones": caps,
+        }
+        return [write_csv(t, folder / f"{name}.csv") for name, t in tables.items()]
+
+
+def _problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [(p.file, p.line, p.kind, p.message) for p in problems], columns=PROBLEM_COLUMNS
+    )
+    return frame.astype({"file": "string", "line": "Int64", "kind": "string", "message": "string"})
+
+
+def _name_key(name: str) -> str:
+    return unicodedata.normalize("NFC", name.casefold())
+
+
+def collect_files(files: Iterable[HandInFile], now: datetime | None = None) -> Collected:
+    """Parse and merge hand-ins already read (pure; see :func:`collect`).
+
+    Parameters
+    ----------
+    files : iterable of HandInFile
+    now : datetime, optional
+        Aware; later ``saved_at`` times are in the future (default: now).
+
+    Returns
+    -------
+    Collected
+    """
+    now = now or datetime.now(UTC)
+    problems: list[Problem] = []
+    all_rows: list[dict[str, Any]] = []
+    file_rows: list[tuple[str, str, int]] = []
+    capstone_files: list[CapstoneFile] = []
+    for f in sorted(files, key=lambda f: f.name):
+        if f.name.lower().endswith(".csv"):
+            rows, found, _ = parse_export(f.name, f.data, now)
+            problems += found
+            all_rows += rows
+            kind = "answers" if rows or not any(p.kind == "not_export" for p in found) else ""
+            file_rows.append((f.name, kind or "unusable", len(rows)))
+            continue
+        try:
+            text = f.data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems.append(Problem(f.name, None, "unreadable", f"{f.name}: not UTF-8 text"))
+            file_rows.append((f.name, "unusable", 0))
+            continue
+        kind = looks_like(text)
+        if kind == "capstone":
+            capstone_files.append(parse_capstone(f.name, text))
+            file_rows.append((f.name, "capstone", 0))
+        else:
+            what = (
+                "a portfolio page (the CSV export holds the same answers)"
+                if kind == "portfolio"
+                else "not a capstone essay or an answers export"
+            )
+            problems.append(Problem(f.name, None, "skipped", f"{f.name}: {what}; not used"))
+            file_rows.append((f.name, "skipped", 0))
+    rows, students, merged = merge_rows(all_rows)
+    problems += merged
+    capstones, students, cap_problems = _tie_capstones(capstone_files, rows, students)
+    problems += cap_problems
+    learners = rows.groupby("source_file")["student"].nunique() if len(rows) else pd.Series()
+    files_frame = pd.DataFrame(
+        [(n, k, r, int(learners.get(n, 0))) for n, k, r in file_rows], columns=FILE_COLUMNS
+    ).astype({"file": "string", "kind": "string", "rows": "Int64", "learners": "Int64"})
+    answers = rows[rows["used"]].reset_index(drop=True)
+    return Collected(
+        rows=rows,
+        answers=answers,
+        students=students,
+        problems=_problems_frame(problems),
+        files=files_frame,
+        capstones=capstones,
+    )
+
+
+def _tie_capstones(
+    found: list[CapstoneFile], rows: pd.DataFrame, students: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Give each essay its learner: by id, else the folder's one learner, else a unique name."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[str]] = defaultdict(list)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for s in students.itertuples():
+        if s.learner_id:
+            by_id[str(s.learner_id)].append(str(s.student))
+        if s.name:
+            by_name[_name_key(str(s.name))].append(str(s.student))
+    by_folder: dict[str, set[str]] = defaultdict(set)
+    for file, learners in rows.groupby("source_file")["student"].unique().items():
+        by_folder[str(PurePosixPath(str(file)).parent)].update(str(s) for s in learners)
+    labels = dict(zip(students["student"], students["label"], strict=True))
+    records = []
+    extra_students = []
+    for cap in found:
+        folder = str(PurePosixPath(cap.file).parent)
+        key = ""
+        candidates = by_id.get(cap.learner_id, []) if cap.learner_id else []
+        if len(candidates) > 1 and cap.name:  # an id split by name: match the name too
+            candidates = [c for c in candidates if c.endswith("#" + _name_key(cap.name))]
+        if len(candidates) == 1:
+            key = candidates[0]
+        elif folder != "." and len(by_folder.get(folder, ())) == 1:
+            key = next(iter(by_folder[folder]))
+        elif cap.name and len(by_name.get(_name_key(cap.name), [])) == 1:
+            key = by_name[_name_key(cap.name)][0]
+        if not key:
+            key = "capstone:" + cap.file
+            label = cap.name or PurePosixPath(cap.file).parent.name or cap.file
+            if label.casefold() in {str(v).casefold() for v in labels.values()}:
+                label = f"{label} ({cap.file})"
+            labels[key] = label
+            extra_students.append(
+                {
+                    "student": key,
+                    "label": label,
+                    "learner_id": "",
+                    "name": cap.name,
+                    "anonymous": True,
+                    "files": cap.file,
+                    "rows": 0,
+                    "questions": 0,
+                    "last_saved": pd.NaT,
+                }
+            )
+            problems.append(
+                Problem(
+                    cap.file,
+                    None,
+                    "capstone",
+                    f"{cap.file}: an essay that no answers export can be tied to (no learner "
+                    "id, no other learner in its folder, no unique name); shown as "
+                    f"“{label}”",
+                )
+            )
+        records.append(
+            {
+                "student": key,
+                "student_label": labels[key],
+                "file": cap.file,
+                "format": cap.format,
+                "name": cap.name,
+                "exported": cap.exported,
+                "question": cap.question,
+                "essay": cap.essay,
+                "evidence": cap.evidence,
+                "ticked": cap.ticked,
+                "rubric_total": cap.rubric_total,
+                "used": False,
+            }
+        )
+    capstones = pd.DataFrame(records, columns=CAPSTONE_COLUMNS)
+    if len(capstones):
+        # One essay per learner: the latest export; HTML before Markdown when equally recent.
+        order = capstones.assign(_html=capstones["format"] == "html").sort_values(
+            ["student", "exported", "_html", "file"], kind="stable"
+        )
+        capstones.loc[order.groupby("student").tail(1).index, "used"] = True
+        for key, group in capstones.groupby("student"):
+            essays = group["essay"].map(lambda t: " ".join(str(t).split()))
+            if (essays != essays.iloc[0]).any():
+                chosen = group[group["used"]].iloc[0]
+                problems.append(
+                    Problem(
+                        str(chosen["file"]),
+                        None,
+                        "duplicate",
+                        f"{labels[key]} handed in {len(group)} different capstone essays "
+                        f"({', '.join(group['file'])}); {chosen['file']} (exported "
+                        f"{chosen['exported'] or 'at an unknown time'}) is shown",
+                    )
+                )
+    capstones = capstones.astype({"ticked": "Int64", "rubric_total": "Int64", "used": "bool"})
+    if extra_students:
+        extra = pd.DataFrame(extra_students, columns=STUDENT_COLUMNS)
+        students = pd.concat([students.astype(object), extra.astype(object)], ignore_index=True)
+        students = (
+            students.astype(
+                {
+                    "student": "string",
+                    "label": "string",
+                    "learner_id": "string",
+                    "name": "string",
+                    "files": "string",
+                    "rows": "Int64",
+                    "questions": "Int64",
+                    "anonymous": "bool",
+                }
+            )
+            .assign(last_saved=lambda f: pd.to_datetime(f["last_saved"], utc=True))
+            .sort_values("label", key=lambda s: s.str.casefold())
+            .reset_index(drop=True)
+        )
+    return capstones, students, problems
+
+
+def collect(
+    folder: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_files: int = DEFAULT_MAX_FILES,
+    now: datetime | None = None,
+) -> Collected:
+    """Collect a class's hand-ins from a folder: answer exports (``.csv``) and capstone essays.
+
+    Sub-folders are searched (one folder per student works: ``carol/answers.csv``); links,
+    FIFOs and devices are never followed or read, and no file over ``max_bytes`` is read.
+
+    Parameters
+    ----------
+    folder : str or Path
+    max_bytes : int
+        Per-file size cap (default 5 MB).
+    max_files : int
+    now : datetime, optional
+        Aware; ``saved_at`` times after it are in the future (default: now).
+
+    Returns
+    -------
+    Collected
+        Nothing read is dropped: ``len(result.rows)`` equals the rows handed in
+        (``result.rows_handed_in``); every problem is in ``result.problems``.
+
+    Examples
+    --------
+    >>> result = collect("handed_in/")  # doctest: +SKIP
+    >>> print(result.summary())  # doctest: +SKIP
+    """
+    files, problems = read_folder(folder, max_bytes=max_bytes, max_files=max_files)
+    result = collect_files(files, now=now)
+    result.folder = str(folder)
+    if problems:
+        result.problems = pd.concat(
+            [_problems_frame(problems), result.problems], ignore_index=True
+        ).astype(result.problems.dtypes.to_dict())
+    if not files and not problems:
+        result.problems = _problems_frame(
+            [Problem("", None, "empty", f"{folder}: no .csv, .html or .md files found")]
+        )
+    return result

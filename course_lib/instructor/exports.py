@@ -1,0 +1,600 @@
+"""Parse learners' answer exports and merge them by stable learner id, losing no row (pure).
+
+Two export formats are read:
+
+* **current** -- with a ``learner_id`` column (32 hex digits made once per answers folder, see
+  :mod:`course_lib.profile`) and ``learner_name``; optionally ``revealed``, ``attempts``,
+  ``hints_used`` and ``first_try_correct`` per question;
+* **older** -- without ``learner_id`` (the name is in ``learner``): every such file is its own
+  anonymous learner, never merged with another file, and is reported as ``anonymous``.
+
+A column that is absent is unknown (missing values), never a guess. Every row read is kept, with
+the file and line it came from; for each learner and question one row is *used* (the one saved
+last, by a real, time-zone-aware time: a time that cannot be read, or that lies in the future
+like ``9999-12-31``, is reported and never wins). Every anonymous file, duplicate hand-in,
+conflicting answer, shared id, repeated name and bad value is reported in ``problems``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from course_lib.instructor.csvsafe import unguard_cell
+from course_lib.instructor.reading import Problem
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "ROW_COLUMNS",
+    "STUDENT_COLUMNS",
+    "merge_rows",
+    "normalise_name",
+    "parse_export",
+    "parse_time",
+]
+
+#: The columns of the current learner export, in order (older exports lack some of them).
+EXPORT_COLUMNS = [
+    "learner_id",
+    "learner_name",
+    "learner",
+    "qid",
+    "lesson",
+    "skill",
+    "type",
+    "response",
+    "answer_text",
+    "correct",
+    "score",
+    "saved_at",
+    "revealed",
+    "attempts",
+    "hints_used",
+    "first_try_correct",
+]
+#: Columns of :attr:`Collected.rows` and :attr:`Collected.answers`.
+ROW_COLUMNS = [
+    "student",
+    "student_label",
+    "learner_id",
+    "learner_name",
+    "source_file",
+    "line",
+    "qid",
+    "lesson",
+    "skill",
+    "type",
+    "response",
+    "answer_text",
+    "correct",
+    "score",
+    "saved_at",
+    "revealed",
+    "attempts",
+    "hints_used",
+    "first_try_correct",
+    "used",
+]
+#: Columns of :attr:`Collected.students`.
+STUDENT_COLUMNS = [
+    "student",
+    "label",
+    "learner_id",
+    "name",
+    "anonymous",
+    "files",
+    "rows",
+    "questions",
+    "last_saved",
+]
+
+_ID = re.compile(r"[0-9a-f]{32}")
+_INT = re.compile(r"[0-9]{1,6}", re.ASCII)
+_LESSON = re.compile(r"[0-9]{1,3}", re.ASCII)
+_GENERIC_STEMS = re.compile(
+    r"(answers?|export|exports|answers?[ _-]?export|download|capstone|portfolio|"
+    r"questions?|hand[ _-]?in|submission)([ _-]*\(?\d+\)?)?",
+    re.IGNORECASE,
+)
+#: Times before this are not believable for a saved answer.
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+def normalise_name(name: object) -> str:
+    """A learner's typed name for display: NFC, runs of white space as one space, trimmed.
+
+    Parameters
+    ----------
+    name : object
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> normalise_name("  Pak \\u1100\\u1161\\u11a8 ") == "Pak \\uac01"
+    True
+    """
+    if not isinstance(name, str):
+        return ""
+    return " ".join(unicodedata.normalize("NFC", name).split())[:200]
+
+
+def _name_key(name: str) -> str:
+    return unicodedata.normalize("NFC", name.casefold())
+
+
+def parse_time(text: str, now: datetime) -> tuple[datetime | None, str | None]:
+    """Read a ``saved_at`` value as an aware UTC time (pure).
+
+    Parameters
+    ----------
+    text : str
+    now : datetime
+        Aware; times more than a day after it are in the future.
+
+    Returns
+    -------
+    time : datetime or None
+    problem : str or None
+        Why the time cannot be used (``None`` when it can): the time is then ``None``.
+    """
+    value = text.strip()
+    if not value:
+        return None, "no saved_at time"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None, f"saved_at {value[:40]!r} is not an ISO 8601 time"
+    if parsed.tzinfo is None:
+        return None, f"saved_at {value[:40]!r} has no time zone"
+    try:
+        parsed = parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None, f"saved_at {value[:40]!r} is out of range"
+    if parsed > now + timedelta(days=1):
+        return None, f"saved_at {value[:40]!r} is in the future"
+    if parsed < _EARLIEST:
+        return None, f"saved_at {value[:40]!r} is before {_EARLIEST.year}"
+    return parsed, None
+
+
+def _bool(text: str) -> bool | str | None:
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return "bad"
+
+
+def _folder_label(name: str) -> str:
+    """A label for a file whose learner typed no name: its folder for generic names."""
+    path = PurePosixPath(name)
+    stem = path.stem
+    if _GENERIC_STEMS.fullmatch(stem.strip()) and path.parent.name:
+        return path.parent.name
+    return stem if not _GENERIC_STEMS.fullmatch(stem.strip()) else name
+
+
+def parse_export(
+    name: str, data: bytes, now: datetime | None = None
+) -> tuple[list[dict[str, Any]], list[Problem], bool]:
+    """Parse one learner's exported CSV (pure).
+
+    Parameters
+    ----------
+    name : str
+        The file's path relative to the folder collected; named in every problem.
+    data : bytes
+    now : datetime, optional
+        For judging times in the future (default: the current time).
+
+    Returns
+    -------
+    rows : list of dict
+        One per data row, every row kept (a bad value becomes missing and is reported).
+    problems : list of Problem
+    has_ids : bool
+        Whether the file has a ``learner_id`` column (the current format).
+    """
+    now = now or datetime.now(UTC)
+    problems: list[Problem] = []
+
+    def problem(kind: str, message: str, line: int | None = None) -> None:
+        where = f"{name}, line {line}" if line else name
+        problems.append(Problem(name, line, kind, f"{where}: {message}"))
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problem("not_export", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line)
+        return [], problems, False
+    if not text.strip():
+        problem("empty", "the file is empty")
+        return [], problems, False
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [unguard_cell(h).strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        problem("not_export", f"not CSV ({exc})", 1)
+        return [], problems, False
+    if "qid" not in header:
+        problem("not_export", "not an answers export (no qid column)")
+        return [], problems, False
+    if len(set(header)) != len(header):
+        twice = sorted(h for h, n in Counter(header).items() if n > 1)
+        problem("not_export", f"column {', '.join(twice)} appears twice", 1)
+        return [], problems, False
+    has_ids = "learner_id" in header
+    index = {h: i for i, h in enumerate(header)}
+    label = _folder_label(name)
+    rows: list[dict[str, Any]] = []
+    line = 1
+    try:
+        for raw in reader:
+            line = reader.line_num
+            if not raw or all(not c.strip() for c in raw):
+                continue
+            if len(raw) != len(header):
+                what = (
+                    "missing values are unknown"
+                    if len(raw) < len(header)
+                    else ("the extra values are not read")
+                )
+                problem("bad_value", f"{len(raw)} values for {len(header)} columns; {what}", line)
+            cell = {h: unguard_cell(raw[i]) if i < len(raw) else "" for h, i in index.items()}
+            rows.append(_row(name, line, cell, has_ids, label, now, problem))
+    except csv.Error as exc:
+        problem(
+            "bad_value",
+            f"malformed CSV ({exc}); the {len(rows)} rows before it were kept",
+            reader.line_num or line,
+        )
+    if not rows:
+        problem("empty", "no answers in the file")
+    if not has_ids and rows:
+        problem(
+            "anonymous",
+            "no learner_id column (an export from an older version of the course): its "
+            f"{len(rows)} rows are kept as one learner of their own, never merged with "
+            "another file",
+        )
+    return rows, problems, has_ids
+
+
+def _row(
+    name: str,
+    line: int,
+    cell: dict[str, str],
+    has_ids: bool,
+    label: str,
+    now: datetime,
+    problem: Any,
+) -> dict[str, Any]:
+    learner_id = cell.get("learner_id", "").strip().lower()
+    if has_ids and not _ID.fullmatch(learner_id):
+        shown = learner_id[:40] or "(blank)"
+        problem(
+            "bad_value",
+            f"learner_id {shown!r} is not 32 hexadecimal digits; the row is kept as an "
+            "anonymous learner of this file",
+            line,
+        )
+        learner_id = ""
+    raw_name = cell.get("learner_name", "").strip() or cell.get("learner", "")
+    qid = cell.get("qid", "").strip()
+    if not qid:
+        problem("bad_value", "the question id is empty; the row is kept but not counted", line)
+    lesson_text = cell.get("lesson", "").strip()
+    lesson = None
+    if lesson_text:
+        if _LESSON.fullmatch(lesson_text):
+            lesson = int(lesson_text)
+        else:
+            problem("bad_value", f"lesson {lesson_text[:20]!r} is not a whole number", line)
+    flags: dict[str, bool | None] = {}
+    for column in ("correct", "revealed", "first_try_correct"):
+        value = _bool(cell.get(column, ""))
+        if value == "bad":
+            problem("bad_value", f"{column} {cell[column][:20]!r} is not true or false", line)
+            value = None
+        flags[column] = value  # type: ignore[assignment]
+    score_text = cell.get("score", "").strip()
+    score = None
+    if score_text:
+        try:
+            score = float(score_text)
+        except ValueError:
+            problem("bad_value", f"score {score_text[:20]!r} is not a number", line)
+        else:
+            if not (math.isfinite(score) and 0.0 <= score <= 1.0):
+                problem("bad_value", f"score {score_text[:20]!r} is not between 0 and 1", line)
+                score = None
+    counts: dict[str, int | None] = {}
+    for column in ("attempts", "hints_used"):
+        text = cell.get(column, "").strip()
+        counts[column] = None
+        if text:
+            if _INT.fullmatch(text):
+                counts[column] = int(text)
+            else:
+                problem("bad_value", f"{column} {text[:20]!r} is not a whole number", line)
+    saved_text = cell.get("saved_at", "")
+    saved, why = parse_time(saved_text, now) if "saved_at" in cell else (None, None)
+    if why:
+        kind = "future_time" if "future" in why else "bad_time"
+        problem(kind, f"{why}; this answer never counts as the latest", line)
+    return {
+        "learner_id": learner_id,
+        "learner_name": normalise_name(raw_name),
+        "_label": label,
+        "source_file": name,
+        "line": line,
+        "qid": qid,
+        "lesson": lesson,
+        "skill": cell.get("skill", "").strip(),
+        "type": cell.get("type", "").strip(),
+        "response": cell.get("response", ""),
+        "answer_text": cell.get("answer_text", ""),
+        "correct": flags["correct"],
+        "score": score,
+        "saved_at": saved,
+        "revealed": flags["revealed"],
+        "attempts": counts["attempts"],
+        "hints_used": counts["hints_used"],
+        "first_try_correct": flags["first_try_correct"],
+    }
+
+
+def _frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows), columns=ROW_COLUMNS)
+    frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
+    types = {
+        "line": "Int64",
+        "lesson": "Int64",
+        "correct": "boolean",
+        "score": "Float64",
+        "revealed": "boolean",
+        "attempts": "Int64",
+        "hints_used": "Int64",
+        "first_try_correct": "boolean",
+        "used": "bool",
+    }
+    for column in ROW_COLUMNS:
+        if column == "saved_at":
+            continue
+        frame[column] = frame[column].astype(types.get(column, "string"))
+    return frame
+
+
+def _when(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return "no usable time"
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def merge_rows(
+    rows: Iterable[dict[str, Any]],
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Give every row its learner and mark the row used per learner and question (pure).
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        From :func:`parse_export`, any number of files.
+
+    Returns
+    -------
+    rows : DataFrame
+        Every row (columns :data:`ROW_COLUMNS`), ``used`` marking one per learner and question.
+    students : DataFrame
+        One row per learner (columns :data:`STUDENT_COLUMNS`).
+    problems : list of Problem
+        Duplicates, conflicts, shared ids and repeated names.
+    """
+    rows = list(rows)
+    problems: list[Problem] = []
+    # 1. Who is each row? The learner id; split an id that carries two different names.
+    names_by_id: dict[str, set[str]] = defaultdict(set)
+    files_by_id: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["learner_id"]:
+            files_by_id[r["learner_id"]].add(r["source_file"])
+            if r["learner_name"]:
+                names_by_id[r["learner_id"]].add(_name_key(r["learner_name"]))
+    for learner_id, names in sorted(names_by_id.items()):
+        if len(names) > 1:
+            shown = ", ".join(
+                sorted(
+                    {
+                        f"“{r['learner_name']}”"
+                        for r in rows
+                        if r["learner_id"] == learner_id and r["learner_name"]
+                    }
+                )
+            )
+            files = sorted(files_by_id[learner_id])
+            problems.append(
+                Problem(
+                    files[0],
+                    None,
+                    "shared_id",
+                    f"one learner id ({learner_id[:8]}…) carries {len(names)} names ({shown}) "
+                    f"in {', '.join(files)}: a copied answers folder or a changed name. Kept "
+                    "apart by name; check with the students",
+                )
+            )
+    for r in rows:
+        learner_id = r["learner_id"]
+        if not learner_id:
+            r["student"] = "file:" + r["source_file"]
+        elif len(names_by_id.get(learner_id, ())) > 1:
+            r["student"] = f"{learner_id}#{_name_key(r['learner_name'])}"
+        else:
+            r["student"] = learner_id
+    # 2. A label per learner: the name typed, else the folder; repeated names made distinct.
+    by_student: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_student[r["student"]].append(r)
+    labels: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for key, group in by_student.items():
+        typed = Counter(r["learner_name"] for r in group if r["learner_name"])
+        names[key] = typed.most_common(1)[0][0] if typed else ""
+        labels[key] = names[key] or group[0]["_label"]
+    clash: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(labels):
+        clash[_name_key(labels[key])].append(key)
+    for keys in clash.values():
+        if len(keys) < 2:
+            continue
+        typed = [k for k in keys if names[k]]
+        if len(typed) > 1:
+            files = sorted({by_student[k][0]["source_file"] for k in typed})
+            problems.append(
+                Problem(
+                    files[0],
+                    None,
+                    "same_name",
+                    f"{len(typed)} learners typed the name “{names[typed[0]]}” "
+                    f"({', '.join(files)}); they are kept apart by learner id or file",
+                )
+            )
+        for key in keys:
+            group = by_student[key]
+            tag = group[0]["learner_id"][:6] if group[0]["learner_id"] else group[0]["source_file"]
+            labels[key] = f"{labels[key]} ({tag})"
+    seen: Counter[str] = Counter()
+    for key in sorted(labels):  # still equal (same id prefix): number them
+        seen[labels[key]] += 1
+        if seen[labels[key]] > 1:
+            labels[key] = f"{labels[key]} #{seen[labels[key]]}"
+    for r in rows:
+        r["student_label"] = labels[r["student"]]
+    # 3. Duplicate hand-ins: one learner, several files.
+    for key, group in sorted(by_student.items()):
+        files = sorted({r["source_file"] for r in group})
+        if len(files) > 1:
+            for extra in files[1:]:
+                problems.append(
+                    Problem(
+                        extra,
+                        None,
+                        "duplicate",
+                        f"{extra}: {labels[key]} handed in {len(files)} files "
+                        f"({', '.join(files)}); every row is kept, and for each question the "
+                        "answer saved last is used",
+                    )
+                )
+    frame = _frame([{**r, "used": False} for r in rows])
+    if frame.empty:
+        return frame, pd.DataFrame(columns=STUDENT_COLUMNS), problems
+    # 4. The row used per learner and question: a usable time first, then the latest.
+    counted = frame[frame["qid"] != ""]
+    order = counted.assign(_ok=counted["saved_at"].notna()).sort_values(
+        ["student", "qid", "_ok", "saved_at", "source_file", "line"],
+        na_position="first",
+        kind="stable",
+    )
+    chosen = order.groupby(["student", "qid"], sort=False).tail(1)
+    frame.loc[chosen.index, "used"] = True
+    repeated = order[order.duplicated(["student", "qid"], keep=False)]
+    for (key, qid), group in repeated.groupby(["student", "qid"], sort=True):
+        pick = group.iloc[-1]
+        others = ", ".join(
+            f"{f} line {n}" for f, n in zip(group["source_file"], group["line"], strict=True)
+        )
+        distinct = group["response"].nunique(dropna=False)
+        if distinct > 1:
+            problems.append(
+                Problem(
+                    str(pick["source_file"]),
+                    int(pick["line"]),
+                    "conflict",
+                    f"{labels[key]}: {distinct} different answers to {qid} ({others}); "
+                    f"used {pick['source_file']} line {pick['line']} "
+                    f"({_when(pick['saved_at'])})",
+                )
+            )
+        elif pd.isna(pick["saved_at"]):
+            problems.append(
+                Problem(
+                    str(pick["source_file"]),
+                    int(pick["line"]),
+                    "bad_time",
+                    f"{labels[key]}: {qid} answered {len(group)} times ({others}) with no "
+                    "usable time; the last in file order is used",
+                )
+            )
+    students = _students(frame, names, labels)
+    return frame, students, problems
+
+
+def _students(frame: pd.DataFrame, names: dict[str, str], labels: dict[str, str]) -> pd.DataFrame:
+    grouped = frame.groupby("student", sort=True)
+    out = pd.DataFrame(
+        {
+            "rows": grouped.size(),
+            "questions": grouped["used"].sum(),
+            "files": grouped["source_file"].agg(lambda s: ", ".join(sorted(set(s)))),
+            "learner_id": grouped["learner_id"].first(),
+            "last_saved": grouped["saved_at"].max(),
+        }
+    ).reset_index()
+    out["label"] = out["student"].map(labels)
+    out["name"] = out["student"].map(names)
+    out["anonymous"] = out["learner_id"] == ""
+    out = out[STUDENT_COLUMNS].sort_values("label", key=lambda s: s.str.casefold())
+    return out.astype(
+        {
+            "student": "string",
+            "label": "string",
+            "learner_id": "string",
+            "name": "string",
+            "files": "string",
+            "rows": "Int64",
+            "questions": "Int64",
+        }
+    ).reset_index(drop=True)
+
+
+def response_items(response: object) -> list[str]:
+    """The option ids in an exported response: ``"b"`` or ``["a", "c"]`` (JSON) (pure).
+
+    Parameters
+    ----------
+    response : object
+
+    Returns
+    -------
+    list of str
+        Empty for a missing value or text that is not option ids.
+    """
+    if not isinstance(response, str) or not response.strip():
+        return []
+    text = response.strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except ValueError:
+            return []
+        return [str(i) for i in items if isinstance(i, str | int)]
+    return [text]
