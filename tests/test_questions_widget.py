@@ -56,7 +56,7 @@ def test_pure_helpers(bank):
     assert sorted(initial_order(order)) == sorted(order["correct_order"])
     assert initial_order(order) == initial_order(order)  # stable across sessions
     link = download_link_html("<b>é</b>", 'a"b.html', "text/html", "<Save>")
-    assert 'download="a&quot;b.html"' in link
+    assert 'download="a_b.html"' in link  # no quote (or folder) survives in a file name
     assert "&lt;Save&gt;" in link
     assert decode_link(link) == "<b>é</b>"
 
@@ -234,15 +234,18 @@ def test_question_set_progress_and_exports(tmp_path):
     s.name.value = "<script>Ann</script>"
     path = s.export_csv()
     assert path.exists()
-    assert "Save answers.csv" in s.downloads.value
+    assert path.name.startswith("script-Ann-script_lesson-01_")  # learner, lesson, date
+    assert f"Save {path.name}" in s.downloads.value
     csv_text = decode_link(s.downloads.value)
-    assert csv_text.splitlines()[1].startswith("<script>Ann</script>,L01-01")  # data kept as typed
+    row = csv_text.splitlines()[1]
+    assert row.startswith("<script>Ann</script>,")
+    assert ",L01-01," in row
     s.html_button.click()
     page = decode_link(s.downloads.value)
     assert "&lt;script&gt;Ann&lt;/script&gt;" in page
     assert "<script>" not in page
-    assert (tmp_path / "exports" / "portfolio.html").exists()
-    assert s.csv_text().startswith("learner,qid")
+    assert len(list((tmp_path / "exports").glob("*_lesson-01_*_portfolio.html"))) == 1
+    assert s.csv_text().startswith("learner,learner_id,learner_name,qid")
 
 
 def _new_widgets(build):

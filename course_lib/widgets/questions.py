@@ -12,7 +12,6 @@ reach the controls: ``box.view.control``, ``box.view.check_button`` and so on.
 
 from __future__ import annotations
 
-import base64
 import random
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,17 +19,22 @@ from typing import Any
 
 import ipywidgets as w
 
+from course_lib.downloads import download_link
+from course_lib.exports import export_name
+from course_lib.localtime import readable
 from course_lib.questions import AnswerError, QuestionBank, check_answer, load_bank
 from course_lib.store import (
     AnswerStore,
     LoadReport,
     StoreError,
+    describe_folder,
     make_record,
     on_binder,
     portfolio_html,
     records_to_csv,
 )
 from course_lib.widgets._common import MAX_INPUT, OKABE_ITO, Kit, clean_input, esc
+from course_lib.widgets.handin import HandinPanel, name_box
 
 __all__ = [
     "binder_notice_html",
@@ -195,13 +199,10 @@ def download_link_html(content: str, filename: str, mime: str, label: str) -> st
     Returns
     -------
     str
-        ``<a download="..." href="data:...;base64,...">label</a>``.
+        ``<a download="..." href="data:...;base64,...">label</a>``, styled as a button
+        (:func:`course_lib.downloads.download_link`).
     """
-    data = base64.b64encode(content.encode("utf-8")).decode("ascii")
-    return (
-        f'<a download="{esc(filename)}" href="data:{esc(mime)};charset=utf-8;base64,{data}" '
-        f'class="p63-download">{esc(label)}</a>'
-    )
+    return download_link(content, filename, label, mime)
 
 
 def binder_notice_html() -> str:
@@ -214,12 +215,14 @@ def binder_notice_html() -> str:
 
 
 def _folder_html(store: AnswerStore) -> str:
-    return f'<p class="p63-folder">Answers are saved in <code>{esc(store.folder)}</code>.</p>'
+    return (
+        f'<p class="p63-folder">Answers are saved in <code>{esc(describe_folder(store.folder))}'
+        "</code> (open it from JupyterLab's file browser).</p>"
+    )
 
 
-def _portfolio_name(learner: str) -> str:
-    safe = "".join(c if c.isalnum() else "_" for c in learner)[:40].strip("_")
-    return f"portfolio_{safe}.html" if safe else "portfolio.html"
+def _portfolio_name(learner: str, lesson: int | None = None) -> str:
+    return export_name("portfolio", "html", learner, lesson=lesson)
 
 
 # ----------------------------------------------------------------------------- shared parts
@@ -439,8 +442,8 @@ class QuestionView:
             )
         else:
             self.saved.value = (
-                f'<p class="p63-saved">Saved {esc(record["saved_at"])} '
-                f"in <code>{esc(self.store.folder)}</code>.</p>"
+                f'<p class="p63-saved">Saved {esc(readable(record["saved_at"]))} '
+                f"in <code>{esc(describe_folder(self.store.folder))}</code>.</p>"
             )
             if self.on_save is not None:
                 self.on_save(record)
@@ -477,7 +480,7 @@ class QuestionView:
         self.feedback.value = feedback_html(self.question, result)
         self._lock(True)
         self.saved.value = (
-            f'<p class="p63-saved">Restored your answer saved {esc(record.get("saved_at", ""))}.'
+            f'<p class="p63-saved">Restored your answer saved {esc(readable(record.get("saved_at", "")))}.'
             "</p>"
         )
 
@@ -592,13 +595,7 @@ class QuestionSetView:
             (r.get("learner") for r in reversed(self.records) if r.get("learner")), ""
         )
         kit = Kit()
-        self.name = kit.make(
-            w.Text,
-            value=clean_input(learner or saved_name, MAX_INPUT),
-            description="Your name:",
-            placeholder="Used in your exported files",
-            style={"description_width": "initial"},
-        )
+        self.name = name_box(store.folder, kit, initial=clean_input(learner or saved_name))
         title = "All questions" if lesson is None else f"Lesson {lesson:02d} questions"
         self.title = kit.html(f"<h3>{esc(title)}</h3>" + _folder_html(store))
         self.progress = kit.html()
@@ -606,17 +603,18 @@ class QuestionSetView:
         self.binder_link = kit.html()
         self.csv_button = kit.make(
             w.Button,
-            description="Download answers (CSV)",
-            icon="download",
+            description="Save a copy of the answers (CSV) in my answers folder",
+            icon="save",
             tooltip="Export your answers as CSV",
         )
         self.html_button = kit.make(
             w.Button,
-            description="Download portfolio (HTML)",
-            icon="download",
+            description="Save a copy of the portfolio (HTML) in my answers folder",
+            icon="save",
             tooltip="Export a readable portfolio to hand in",
         )
         self.downloads = kit.html()
+        self.handin = HandinPanel(store.folder, bank, lesson, kit, learner=self.learner, delay=2.0)
         self.csv_button.on_click(lambda _b: self.export_csv())
         self.html_button.on_click(lambda _b: self.export_html())
         self.views = [
@@ -634,7 +632,11 @@ class QuestionSetView:
         if binder:
             top += [kit.html(binder_notice_html()), self.binder_link]
         top += [self.notice, self.name, self.progress]
-        bottom = [kit.make(w.HBox, children=[self.csv_button, self.html_button]), self.downloads]
+        bottom = [
+            self.handin.html,
+            kit.make(w.HBox, children=[self.csv_button, self.html_button]),
+            self.downloads,
+        ]
         self.box = kit.make(w.VBox, children=top + [v.box for v in self.views] + bottom)
         self.box.add_class("p63-qset")
         self.box.view = self  # type: ignore[attr-defined]
@@ -653,13 +655,14 @@ class QuestionSetView:
             f'<p role="status" aria-live="polite"><strong>'
             f"{esc(progress_text(len(self.answered), len(self.questions)))}</strong></p>"
         )
+        self.handin.answers_saved(self.records)
         if self.binder:
             html = portfolio_html(self.records, self.bank, self.learner(), lesson=self.lesson)
             self.binder_link.value = (
                 "<p>"
                 + download_link_html(
                     html,
-                    _portfolio_name(self.learner()),
+                    _portfolio_name(self.learner(), self.lesson),
                     "text/html",
                     "Download your portfolio (HTML) now",
                 )
@@ -669,14 +672,14 @@ class QuestionSetView:
     def export_csv(self) -> Path | None:
         """Write the CSV next to the answers and offer it for download."""
         try:
-            path = self.store.export_csv(self.bank, learner=self.learner())
+            path = self.store.export_csv(self.bank, learner=self.learner(), lesson=self.lesson)
         except StoreError as exc:
             self.downloads.value = f'<p class="p63-warn" role="alert">{esc(exc)}</p>'
             return None
         text = path.read_text(encoding="utf-8")
         self.downloads.value = (
             "<p>"
-            + download_link_html(text, "answers.csv", "text/csv", "Save answers.csv")
+            + download_link_html(text, path.name, "text/csv", f"Save {path.name}")
             + f" (also written to <code>{esc(path)}</code>)</p>"
         )
         return path
@@ -691,9 +694,7 @@ class QuestionSetView:
         text = path.read_text(encoding="utf-8")
         self.downloads.value = (
             "<p>"
-            + download_link_html(
-                text, _portfolio_name(self.learner()), "text/html", "Save your portfolio"
-            )
+            + download_link_html(text, path.name, "text/html", "Save your portfolio")
             + f" (also written to <code>{esc(path)}</code>)</p>"
         )
         return path
