@@ -187,10 +187,8 @@ def _clean_field(key: str, value: Any) -> Any:
     return None
 
 
-def _fields_from_json(data: object) -> tuple[Fields, list[str]]:
-    """Fields from a parsed draft (version 2, or version 1's flat dict), and what was wrong."""
-    if not isinstance(data, dict):
-        return {}, ["it is not a draft"]
+def _raw_fields(data: dict[str, Any]) -> tuple[dict[str, tuple[Any, Any]], list[str]]:
+    """Field name to (value, time) from a draft of version 2, or version 1's flat dict."""
     problems: list[str] = []
     raw: dict[str, tuple[Any, Any]] = {}
     if isinstance(data.get("fields"), dict):
@@ -199,22 +197,26 @@ def _fields_from_json(data: object) -> tuple[Fields, list[str]]:
                 raw[str(key)] = (entry["value"], entry.get("at", ""))
             else:
                 problems.append(f"the field {str(key)[:30]!r} could not be read")
-    else:  # version 1: {"essay": ..., "evidence": [...], "checks": {...}, "name": ...}
-        known = {"essay", "evidence", "checks", "name", "question"}
-        if data and not known & set(data):
-            problems.append("it is not a capstone draft")
-        for key in ("essay", "evidence", "name"):
-            if key in data:
-                raw[key] = (data[key], "")
-        checks = data.get("checks", {})
-        if isinstance(checks, dict):
-            for key, value in checks.items():
-                raw[f"checks.{key}"] = (value, "")
-        else:
-            problems.append("the rubric could not be read")
+        return raw, problems
+    # version 1: {"essay": ..., "evidence": [...], "checks": {...}, "name": ...}
+    if data and not {"essay", "evidence", "checks", "name", "question"} & set(data):
+        problems.append("it is not a capstone draft")
+    raw = {key: (data[key], "") for key in ("essay", "evidence", "name") if key in data}
+    checks = data.get("checks", {})
+    if isinstance(checks, dict):
+        raw |= {f"checks.{key}": (value, "") for key, value in checks.items()}
+    else:
+        problems.append("the rubric could not be read")
+    return raw, problems
+
+
+def _fields_from_json(data: object) -> tuple[Fields, list[str]]:
+    """Fields from a parsed draft, keeping what fits, and what was wrong."""
+    if not isinstance(data, dict):
+        return {}, ["it is not a draft"]
+    raw, problems = _raw_fields(data)
     fields: Fields = {}
     for key, (value, at) in raw.items():
-        at = at if isinstance(at, str) and parse_utc(at) is not None else ""
         if key.startswith("checks.") and key not in _CHECK_KEYS:
             continue  # a criterion the rubric no longer has
         problem = _field_problem(key, value)
@@ -223,26 +225,22 @@ def _fields_from_json(data: object) -> tuple[Fields, list[str]]:
             value = _clean_field(key, value)
             if value is None:
                 continue
-        fields[key] = (value, at)
+        fields[key] = (value, at if isinstance(at, str) and parse_utc(at) is not None else "")
     return fields, problems
 
 
-def _complete_json(text: str) -> object:
-    """Parse JSON that was cut short by closing what is open, trimming a broken tail."""
+def _scan(text: str, tail_from: int) -> dict[int, tuple[str, bool, bool]]:
+    """For each cut point from ``tail_from`` on: open brackets, inside a string, after a \\."""
     stack: list[str] = []
     in_string = escaped = False
-    tail_from = max(0, len(text) - _MAX_REPAIR)
     states: dict[int, tuple[str, bool, bool]] = {}
     for i, ch in enumerate(text):
         if i >= tail_from:
             states[i] = ("".join(stack), in_string, escaped)
         if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
+            closes = ch == '"' and not escaped
+            escaped = ch == "\\" and not escaped
+            in_string = not closes
         elif ch == '"':
             in_string = True
         elif ch in "{[":
@@ -250,15 +248,20 @@ def _complete_json(text: str) -> object:
         elif ch in "}]" and stack:
             stack.pop()
     states[len(text)] = ("".join(stack), in_string, escaped)
+    return states
+
+
+def _complete_json(text: str) -> object:
+    """Parse JSON that was cut short by closing what is open, trimming a broken tail."""
+    tail_from = max(0, len(text) - _MAX_REPAIR)
+    states = _scan(text, tail_from)
     for cut in range(len(text), tail_from - 1, -1):
-        opened, inside, esc = states[cut]
-        if esc:
+        opened, inside, escaped = states[cut]
+        if escaped:
             continue
-        closers = ('"' if inside else "") + "".join(
-            "}" if c == "{" else "]" for c in reversed(opened)
-        )
+        closers = "".join("}" if c == "{" else "]" for c in reversed(opened))
         try:
-            return json.loads(text[:cut] + closers)
+            return json.loads(text[:cut] + ('"' if inside else "") + closers)
         except ValueError:
             continue
     raise ValueError("cannot be repaired")
@@ -281,12 +284,15 @@ def decode_draft(raw: bytes) -> tuple[Fields, list[str]]:
     problems: list[str] = []
     try:
         text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        problems.append("it is not UTF-8 text (it was read as Latin-1)")
-        try:
-            text = body.decode("cp1252")
-        except UnicodeDecodeError:
-            text = body.decode("latin-1")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # cut in the middle of a character
+            text = body[: exc.start].decode("utf-8", errors="replace")
+        else:
+            problems.append("it is not UTF-8 text (it was read as Latin-1)")
+            try:
+                text = body.decode("cp1252")
+            except UnicodeDecodeError:
+                text = body.decode("latin-1")
     if not text.strip():
         return {}, ([*problems, "it is empty"] if raw else problems)
     try:

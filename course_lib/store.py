@@ -230,56 +230,84 @@ def record_problem(record: object, bank: QuestionBank | None = None) -> str:
     """
     if not isinstance(record, dict) or not isinstance(record.get("qid"), str):
         return "not an answer record"
-    qid = record["qid"]
-    if not qid.strip() or len(qid) > 100:
+    if not record["qid"].strip() or len(record["qid"]) > 100:
         return "not an answer record (no question id)"
-    qtype = record.get("type")
-    response = record.get("response")
-    if bank is not None and qid in bank:
-        question = bank.get(qid)
-        if qtype is None:
-            qtype = question["type"]
-        elif qtype != question["type"]:
-            return f"its type {str(qtype)[:30]!r} is not question {qid}'s ({question['type']})"
-        options = {o["id"] for o in question.get("options", [])}
-        chosen = [response] if isinstance(response, str) else response
-        if options and isinstance(chosen, list) and not set(map(str, chosen)) <= options:
-            return f"its response names an option question {qid} does not have"
+    qtype, problem = _question_problem(record, bank)
+    return problem or _response_problem(qtype, record.get("response")) or _values_problem(record)
+
+
+def _question_problem(record: dict[str, Any], bank: QuestionBank | None) -> tuple[Any, str]:
+    """The record's question type, and what is wrong with it against the bank."""
+    qid, qtype, response = record["qid"], record.get("type"), record.get("response")
+    if bank is None or qid not in bank:
+        return qtype, ""
+    question = bank.get(qid)
+    if qtype is None:
+        qtype = question["type"]
+    elif qtype != question["type"]:
+        return qtype, f"its type {str(qtype)[:30]!r} is not question {qid}'s ({question['type']})"
+    options = {o["id"] for o in question.get("options", [])}
+    chosen = [response] if isinstance(response, str) else response
+    if options and isinstance(chosen, list) and not set(map(str, chosen)) <= options:
+        return qtype, f"its response names an option question {qid} does not have"
+    return qtype, ""
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _response_problem(qtype: object, response: object) -> str:
+    """Whether the response has the shape its question type needs."""
     if qtype in _TEXT_TYPES:
-        if not isinstance(response, str):
-            return f"its response is not text, as a {qtype.replace('_', ' ')} needs"
+        ok, needs = isinstance(response, str), "text"
     elif qtype in _LIST_TYPES:
-        if not isinstance(response, list) or not all(isinstance(x, str) for x in response):
-            return f"its response is not a list of options, as {qtype.replace('_', ' ')} needs"
+        ok, needs = _texts(response), "a list of options"
     elif qtype is None:
-        ok = isinstance(response, str) or (
-            isinstance(response, list) and all(isinstance(x, str) for x in response)
+        return (
+            ""
+            if isinstance(response, str) or _texts(response)
+            else ("its response is neither text nor a list of options")
         )
-        if not ok:
-            return "its response is neither text nor a list of options"
     else:
         return f"unknown question type {str(qtype)[:30]!r}"
-    if not (record.get("correct") is None or isinstance(record.get("correct"), bool)):
-        return "correct must be true, false or empty"
+    return "" if ok else f"its response is not {needs}, as a {str(qtype).replace('_', ' ')} needs"
+
+
+def _values_problem(record: dict[str, Any]) -> str:
+    """Whether correct, score, lesson, the texts and the optional keys are of their kinds."""
     score = record.get("score")
-    if score is not None and not (
-        isinstance(score, int | float)
-        and not isinstance(score, bool)
-        and math.isfinite(score)
-        and 0 <= score <= 1
-    ):
-        return "score must be a number from 0 to 1"
-    for key in ("learner", "saved_at", "skill"):
-        if key in record and not isinstance(record[key], str):
-            return f"{key} must be text"
     lesson = record.get("lesson")
-    if lesson is not None and (not isinstance(lesson, int) or isinstance(lesson, bool)):
-        return "lesson must be a whole number"
+    checks = [
+        (
+            record.get("correct") is None or isinstance(record.get("correct"), bool),
+            "correct must be true, false or empty",
+        ),
+        (
+            score is None
+            or (
+                isinstance(score, int | float)
+                and not isinstance(score, bool)
+                and math.isfinite(score)
+                and 0 <= score <= 1
+            ),
+            "score must be a number from 0 to 1",
+        ),
+        (
+            lesson is None or (isinstance(lesson, int) and not isinstance(lesson, bool)),
+            "lesson must be a whole number",
+        ),
+    ]
+    checks += [
+        (not (key in record and not isinstance(record[key], str)), f"{key} must be text")
+        for key in ("learner", "saved_at", "skill")
+    ]
+    for ok, message in checks:
+        if not ok:
+            return message
     for key, kind in OPTIONAL_KEYS.items():
-        if key in record:
-            problem = _kind_problem(key, record[key], kind)
-            if problem:
-                return problem
+        if key in record and (problem := _kind_problem(key, record[key], kind)):
+            return problem
     return ""
 
 

@@ -662,3 +662,26 @@ def test_widget_shares_layouts_and_styles(turns):
     before = [r.value for r in rubric]
     rubric[0].value = not before[0]
     assert [r.value for r in rubric[1:]] == before[1:]
+
+
+def test_a_draft_cut_anywhere_gives_back_a_prefix_of_the_essay():
+    essay = 'He said "yes" \\ then “no”; é. ' * 3
+    whole = json.dumps(
+        {
+            "v": 2,
+            "fields": {
+                "checks.claim": {"value": True, "at": ""},
+                "essay": {"value": essay, "at": ""},
+            },
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+    recovered = 0
+    for cut in range(len(whole)):
+        fields, problems = drafts.decode_draft(whole[:cut])
+        got = fields.get("essay", ("", ""))[0]
+        assert essay.startswith(got), cut
+        assert problems or cut == 0, cut
+        recovered += bool(got)
+    assert recovered > len(essay.encode("utf-8")) // 2  # most cuts inside the essay keep text
+    assert drafts.decode_draft(whole) == ({"checks.claim": (True, ""), "essay": (essay, "")}, [])
