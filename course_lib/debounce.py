@@ -8,7 +8,8 @@ presses costs one save per ``delay``. :meth:`Debouncer.flush` saves now (when th
 on to another control, exports, or the kernel exits).
 
 In a kernel the flush is scheduled on the running asyncio loop (the thread that runs widget
-callbacks, so no locking is needed); elsewhere on a daemon :class:`threading.Timer`.
+callbacks); elsewhere on a daemon :class:`threading.Timer` (changes and flushes then take
+:attr:`Debouncer.lock`); where there are no threads either, a change is saved at once.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def default_schedule(delay: float, callback: Callable[[], None]) -> Handle:
     except RuntimeError:
         timer = threading.Timer(max(0.0, delay), callback)
         timer.daemon = True
-        timer.start()
+        try:
+            timer.start()
+        except RuntimeError:  # no threads (Pyodide without a loop): save now instead of later
+            callback()
         return timer
     return loop.call_later(max(0.0, delay), callback)
 
@@ -110,7 +114,9 @@ class Debouncer:
             if wait <= 0:
                 self.flush()
             elif self._handle is None:
-                self._handle = self.schedule(wait, self._fire)
+                handle = self.schedule(wait, self._fire)
+                if self.pending:  # a scheduler that ran the flush at once leaves nothing to cancel
+                    self._handle = handle
 
     def _fire(self) -> None:
         """The scheduled flush. It runs outside any caller, so an error is kept, not raised."""

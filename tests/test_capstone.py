@@ -685,3 +685,24 @@ def test_a_draft_cut_anywhere_gives_back_a_prefix_of_the_essay():
         recovered += bool(got)
     assert recovered > len(essay.encode("utf-8")) // 2  # most cuts inside the essay keep text
     assert drafts.decode_draft(whole) == ({"checks.claim": (True, ""), "essay": (essay, "")}, [])
+
+
+def test_without_threads_or_a_loop_a_change_is_saved_at_once(monkeypatch):
+    import threading as _threading
+
+    from course_lib import debounce
+
+    def no_threads(*_a, **_k):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(_threading.Timer, "start", no_threads)
+    ran = []
+    debounce.default_schedule(1.0, lambda: ran.append(1))
+    assert ran == [1]
+    clock, saves = Clock(), []
+    d = Debouncer(lambda: saves.append(clock.now), 1.0, clock=clock)
+    for _ in range(3):  # every change is saved, none is left waiting
+        d.touch()
+        clock.now += 0.1
+    assert len(saves) == 3
+    assert d.pending is False
