@@ -15,8 +15,9 @@ goes through this module:
   Pyodide, on Windows) a lock file made with ``O_CREAT | O_EXCL`` whose holder is written in it,
   taken over when it is stale (its process is gone, or it is older than :data:`STALE_AFTER`).
 
-The answers folder itself may sit behind a symlink the learner made on purpose (a home folder on
-another disk); only what is *inside* it is checked.
+Only the last part of a path is checked: the folders above the answers folder may be links (a
+home folder on another disk), but the answers folder, its ``exports/`` and every file in them
+may not.
 """
 
 from __future__ import annotations

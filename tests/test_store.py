@@ -684,3 +684,16 @@ def test_without_fcntl_a_writer_waits_for_the_lock(tmp_path, bank, monkeypatch):
     worker.join()
     assert done.is_set()
     assert len(store.load().records) == 1
+
+
+def test_a_symlinked_answers_folder_is_refused(tmp_path, bank):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    with pytest.raises(StoreError, match="symbolic link"):
+        AnswerStore(tmp_path / "link").append(record(bank, "L01-01", "a"))
+    assert list(real.iterdir()) == []
+    # a link further up the path is fine (a home folder on another disk)
+    store = AnswerStore(tmp_path / "link" / "answers")
+    store.append(record(bank, "L01-01", "a"))
+    assert (real / "answers" / "answers.jsonl").exists()
