@@ -1,10 +1,8 @@
-"""The capstone: evidence cited by turn, a short essay, a self-assessment, and its export.
+"""The capstone's checking: evidence cited by turn, the essay's quotations, the rubric.
 
-Pure functions build and check everything (:func:`make_evidence`, :func:`check_essay`,
-:func:`to_markdown`, :func:`to_html`); only :func:`write_atomic`, :func:`export`,
-:func:`save_draft` and :func:`load_draft` touch the disk. Files go to the learner's answers
-folder (:func:`answers_dir`): ``$PYONGYANG1963_ANSWERS`` if set, else
-``~/.pyongyang1963/answers``, where the guided questions save theirs.
+Pure functions only (:func:`make_evidence`, :func:`check_essay`, :func:`rubric_score`...). The
+draft on disk is :mod:`course_lib.capstone_draft`; the exported essay is
+:mod:`course_lib.capstone_export`.
 
 Quotations are written the course's way: ``“exact words” (Minutes, turn N)``; a quotation must
 appear word for word in that turn, brackets included (runs of whitespace may differ).
@@ -12,50 +10,29 @@ appear word for word in that turn, brackets included (runs of whitespace may dif
 
 from __future__ import annotations
 
-import html
-import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 __all__ = [
-    "ANSWERS_ENV",
-    "DRAFT_NAME",
     "QUESTION",
     "RUBRIC",
     "RUBRIC_TITLES",
     "WORD_RANGE",
     "CapstoneState",
     "Evidence",
-    "answers_dir",
     "check_essay",
+    "evidence_from_dict",
     "evidence_lines",
-    "export",
     "format_evidence",
-    "load_draft",
     "make_evidence",
     "rubric_score",
-    "save_draft",
     "sentences",
-    "state_from_dict",
-    "state_to_dict",
-    "to_html",
-    "to_markdown",
     "word_count",
-    "write_atomic",
 ]
-
-#: The environment variable naming the answers folder.
-ANSWERS_ENV = "PYONGYANG1963_ANSWERS"
-#: The draft's file name inside the answers folder.
-DRAFT_NAME = "capstone_draft.json"
 
 #: The central historical question of the capstone.
 QUESTION = (
@@ -127,11 +104,15 @@ class Evidence:
         ``"Liu"`` or ``"Kim"``.
     quote : str
         Word for word from the turn (whitespace normalised).
+    problem : str
+        Empty for checked evidence; otherwise why it is no longer word for word in its turn
+        (kept, and shown flagged, so the learner can fix or remove it).
     """
 
     turn: int
     speaker: str
     quote: str
+    problem: str = ""
 
 
 @dataclass
@@ -145,7 +126,7 @@ class CapstoneState:
     checks : dict of str to bool
         Rubric key to ticked or not.
     name : str
-        Optional, for the exported file.
+        The learner's name (from :mod:`course_lib.profile`), for the exported file.
     question : str
     """
 
@@ -342,264 +323,6 @@ def rubric_score(checks: Mapping[str, bool]) -> tuple[int, int]:
     return sum(bool(checks.get(k)) for k in keys), len(keys)
 
 
-def to_markdown(state: CapstoneState, when: datetime | None = None) -> str:
-    """The capstone as a Markdown document.
-
-    Parameters
-    ----------
-    state : CapstoneState
-    when : datetime, optional
-        Printed as the export time.
-
-    Returns
-    -------
-    str
-    """
-    ticked, total = rubric_score(state.checks)
-    lines = ["# Pyongyang 1963: capstone essay", ""]
-    if state.name.strip():
-        lines += [f"**Name:** {_norm(state.name)}", ""]
-    if when is not None:
-        lines += [f"*Exported {when:%Y-%m-%d %H:%M}*", ""]
-    lines += [f"**Question:** {state.question}", "", "## Essay", "", state.essay.strip() or "-", ""]
-    lines += ["## Evidence", ""]
-    lines += [f"{i}. {format_evidence(e)}" for i, e in enumerate(state.evidence, 1)] or ["-"]
-    lines += ["", f"## Self-assessment ({ticked} of {total})", ""]
-    lines += [f"- [{'x' if state.checks.get(k) else ' '}] {text}" for k, text in RUBRIC]
-    lines += [
-        "",
-        "Source: Minutes of Conversation between Liu Shaoqi and Kim Il Sung, 15 September 1963, "
-        "Wilson Center Digital Archive, https://digitalarchive.wilsoncenter.org/document/116542",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def to_html(state: CapstoneState, when: datetime | None = None) -> str:
-    """The capstone as a standalone HTML page (everything escaped).
-
-    Parameters
-    ----------
-    state : CapstoneState
-    when : datetime, optional
-
-    Returns
-    -------
-    str
-    """
-    e = html.escape
-    ticked, total = rubric_score(state.checks)
-    paras = [p for p in re.split(r"\n\s*\n", state.essay.strip()) if p.strip()]
-    essay = "".join(f"<p>{e(_norm(p))}</p>" for p in paras) or "<p>-</p>"
-    evidence = "".join(f"<li>{e(format_evidence(x))}</li>" for x in state.evidence)
-    rubric = "".join(
-        f"<li>{'☑' if state.checks.get(k) else '☐'} {e(text)}</li>" for k, text in RUBRIC
-    )
-    name = f"<p><strong>Name:</strong> {e(_norm(state.name))}</p>" if state.name.strip() else ""
-    stamp = f"<p><em>Exported {when:%Y-%m-%d %H:%M}</em></p>" if when is not None else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>Pyongyang 1963: capstone essay</title></head><body>"
-        f"<h1>Pyongyang 1963: capstone essay</h1>{name}{stamp}"
-        f"<p><strong>Question:</strong> {e(state.question)}</p>"
-        f"<h2>Essay</h2>{essay}<h2>Evidence</h2><ol>{evidence}</ol>"
-        f"<h2>Self-assessment ({ticked} of {total})</h2><ul>{rubric}</ul>"
-        "<p>Source: Minutes of Conversation between Liu Shaoqi and Kim Il Sung, 15 September "
-        '1963, Wilson Center Digital Archive, <a href="https://digitalarchive.wilsoncenter.org/'
-        'document/116542">document 116542</a></p></body></html>\n'
-    )
-
-
-def state_to_dict(state: CapstoneState) -> dict[str, Any]:
-    """A JSON-ready dict of the state.
-
-    Parameters
-    ----------
-    state : CapstoneState
-
-    Returns
-    -------
-    dict
-    """
-    return {
-        "essay": state.essay,
-        "evidence": [
-            {"turn": x.turn, "speaker": x.speaker, "quote": x.quote} for x in state.evidence
-        ],
-        "checks": {k: bool(v) for k, v in state.checks.items()},
-        "name": state.name,
-    }
-
-
-def state_from_dict(data: object, turns: pd.DataFrame | None = None) -> CapstoneState:
-    """Rebuild a state from :func:`state_to_dict`'s output, dropping anything malformed.
-
-    Parameters
-    ----------
-    data : object
-    turns : DataFrame, optional
-        If given, evidence that is no longer word for word in its turn is dropped.
-
-    Returns
-    -------
-    CapstoneState
-    """
-    if not isinstance(data, dict):
-        return CapstoneState()
-    evidence = []
-    for item in data.get("evidence") or []:
-        if not isinstance(item, dict):
-            continue
-        try:
-            if turns is not None:
-                evidence.append(make_evidence(turns, item.get("turn"), item.get("quote")))
-            else:
-                evidence.append(
-                    Evidence(int(item["turn"]), str(item["speaker"]), str(item["quote"]))
-                )
-        except (KeyError, TypeError, ValueError):
-            continue
-    checks = data.get("checks") if isinstance(data.get("checks"), dict) else {}
-    keys = {k for k, _ in RUBRIC}
-    return CapstoneState(
-        essay=data.get("essay") if isinstance(data.get("essay"), str) else "",
-        evidence=evidence,
-        checks={k: bool(v) for k, v in checks.items() if k in keys},
-        name=data.get("name") if isinstance(data.get("name"), str) else "",
-    )
-
-
-def answers_dir(env: Mapping[str, str] | None = None) -> Path:
-    """The learner's answers folder (the same as the guided questions').
-
-    Parameters
-    ----------
-    env : mapping, optional
-        The environment (default ``os.environ``).
-
-    Returns
-    -------
-    Path
-        ``$PYONGYANG1963_ANSWERS`` if set and not blank, else ``~/.pyongyang1963/answers``
-        (see :func:`course_lib.store.default_folder`).
-    """
-    from course_lib.store import default_folder
-
-    return default_folder(env)
-
-
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write a text file atomically (a temporary file in the same folder, then a rename).
-
-    Parameters
-    ----------
-    path : str or Path
-    text : str
-
-    Returns
-    -------
-    Path
-        The file written.
-
-    Raises
-    ------
-    OSError
-        If the folder cannot be created or written; the old file, if any, is left intact.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def export(
-    state: CapstoneState,
-    fmt: str = "html",
-    folder: str | Path | None = None,
-    when: datetime | None = None,
-) -> Path:
-    """Write the capstone to the answers folder.
-
-    Parameters
-    ----------
-    state : CapstoneState
-    fmt : {"html", "md"}
-    folder : str or Path, optional
-        Default :func:`answers_dir`.
-    when : datetime, optional
-        Default now.
-
-    Returns
-    -------
-    Path
-        ``capstone.html`` or ``capstone.md`` in the folder.
-
-    Raises
-    ------
-    ValueError
-        An unknown format.
-    OSError
-        The folder cannot be written.
-    """
-    if fmt not in ("html", "md"):
-        raise ValueError(f"unknown format {fmt!r}: use 'html' or 'md'")
-    when = when or datetime.now()
-    folder = Path(folder) if folder is not None else answers_dir()
-    text = to_html(state, when) if fmt == "html" else to_markdown(state, when)
-    return write_atomic(folder / f"capstone.{fmt}", text)
-
-
-def save_draft(state: CapstoneState, folder: str | Path | None = None) -> Path:
-    """Save the work in progress (JSON, atomically).
-
-    Parameters
-    ----------
-    state : CapstoneState
-    folder : str or Path, optional
-        Default :func:`answers_dir`.
-
-    Returns
-    -------
-    Path
-    """
-    folder = Path(folder) if folder is not None else answers_dir()
-    text = json.dumps(state_to_dict(state), ensure_ascii=False, indent=1)
-    return write_atomic(folder / DRAFT_NAME, text)
-
-
-def load_draft(
-    folder: str | Path | None = None, turns: pd.DataFrame | None = None
-) -> CapstoneState:
-    """Load the saved draft, or an empty state if there is none or it is unreadable.
-
-    Parameters
-    ----------
-    folder : str or Path, optional
-        Default :func:`answers_dir`.
-    turns : DataFrame, optional
-        Passed to :func:`state_from_dict`.
-
-    Returns
-    -------
-    CapstoneState
-    """
-    folder = Path(folder) if folder is not None else answers_dir()
-    try:
-        data = json.loads((folder / DRAFT_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return CapstoneState()
-    return state_from_dict(data, turns)
-
-
 def evidence_lines(items: Sequence[Evidence]) -> str:
     """All evidence as plain text, one citable quotation a line (for copying).
 
@@ -612,3 +335,38 @@ def evidence_lines(items: Sequence[Evidence]) -> str:
     str
     """
     return "\n".join(format_evidence(x) for x in items)
+
+
+def evidence_from_dict(item: object, turns: pd.DataFrame | None = None) -> Evidence | None:
+    """Rebuild a saved piece of evidence, keeping it (flagged) if it no longer checks out.
+
+    Parameters
+    ----------
+    item : object
+        ``{"turn": 9, "speaker": "Liu", "quote": "..."}`` as saved.
+    turns : DataFrame, optional
+        If given, the quotation is checked against its turn again.
+
+    Returns
+    -------
+    Evidence or None
+        ``None`` only when there is nothing to keep (not a dict, or no quotation and no turn).
+        Evidence that fails the check keeps its words and says why in ``problem``.
+    """
+    if not isinstance(item, dict):
+        return None
+    raw_turn, raw_quote = item.get("turn"), item.get("quote")
+    quote = _norm(raw_quote) if isinstance(raw_quote, str) else ""
+    speaker = item.get("speaker") if isinstance(item.get("speaker"), str) else ""
+    try:
+        turn = int(raw_turn) if not isinstance(raw_turn, bool) else 0  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        turn = 0
+    if not quote and not turn:
+        return None
+    if turns is None:
+        return Evidence(turn, str(speaker), quote)
+    try:
+        return make_evidence(turns, raw_turn, quote or None)
+    except ValueError as exc:
+        return Evidence(turn, str(speaker), quote, problem=str(exc))

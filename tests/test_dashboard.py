@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from course_lib.capstone import CapstoneState, Evidence, export
+from course_lib.capstone import CapstoneState, Evidence
+from course_lib.capstone_export import export
 from course_lib.instructor import collect, dashboard_html
 from course_lib.instructor.charts import OKABE_ITO, Bar, ChartRow, bar_chart
 from course_lib.instructor.dashboard import (
@@ -190,7 +191,7 @@ def test_dashboard_page_escapes_and_accounts_for_everyone(small_class, bank, tur
 
 @pytest.mark.parametrize("content", ["nothing", "essay only", "not an export"])
 def test_dashboard_of_a_class_with_no_answers(tmp_path, bank, turns, content):
-    from course_lib.capstone import to_html
+    from course_lib.capstone_export import to_html
 
     if content == "essay only":
         (tmp_path / "zed.html").write_text(to_html(CapstoneState(essay="Hi.", name="Zed")))

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from course_lib.exports import guard_cell as store_guard
 from course_lib.instructor import (
     ROW_COLUMNS,
     answer_key_markdown,
@@ -33,7 +34,7 @@ from course_lib.instructor.csvsafe import GUARDED_START, frame_to_csv, rows_to_c
 from course_lib.instructor.reading import read_regular_file
 from course_lib.instructor.synthetic import HOSTILE_ANSWERS, export_text
 from course_lib.questions import check_answer, load_bank
-from course_lib.store import _csv_cell, make_record, records_to_csv
+from course_lib.store import make_record, records_to_csv
 
 NOW = datetime(2026, 10, 1, tzinfo=UTC)
 ID_A = "a" * 32
@@ -328,12 +329,11 @@ def test_guard_round_trips_every_text():
         assert guard_cell(text)[:1] not in GUARDED_START - {"'"}
 
 
-def test_reader_accepts_the_stores_current_guard():
-    for text in ("=1+1", "+cmd", "-2", "@SUM(A1)", "\t=x", "plain", "'tis"):
-        assert unguard_cell(_csv_cell(text)) == text
-    # The one text today's store cannot carry: a real leading apostrophe before a formula
-    # character comes back without it (the store must double a leading apostrophe).
-    assert unguard_cell(_csv_cell("'=1+1")) == "=1+1"
+def test_reader_accepts_the_stores_guard():
+    for text in ("=1+1", "+cmd", "-2", "@SUM(A1)", "\t=x", "plain", "'tis", "'=1+1", "''"):
+        assert unguard_cell(store_guard(text)) == text
+    # The learner's export and the instructor's tables follow one rule.
+    assert store_guard("'=1+1") == guard_cell("'=1+1") == "''=1+1"
 
 
 def test_real_leading_apostrophe_round_trips_in_the_current_format(tmp_path, bank):
@@ -464,7 +464,7 @@ def _capstone(name="", essay="", evidence=()):
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_capstone_parsed_and_tied_to_its_folder(tmp_path, bank, fmt):
-    from course_lib.capstone import export
+    from course_lib.capstone_export import export
 
     essay = (
         "China courted Korea. Liu says “As we arrived in [North] Korea today” (Minutes, "
@@ -486,7 +486,7 @@ def test_capstone_parsed_and_tied_to_its_folder(tmp_path, bank, fmt):
 
 
 def test_capstone_tied_by_unique_name_or_reported(tmp_path, bank):
-    from course_lib.capstone import to_html
+    from course_lib.capstone_export import to_html
 
     write(tmp_path / "answers" / "ann.csv", current(bank, ID_A, "Ann Lee", {"L01-01": "b"}))
     write(tmp_path / "essays" / "ann.html", to_html(_capstone("Ann Lee", "x")).encode())

@@ -1,7 +1,7 @@
 """Read handed-in capstone essays: the HTML and Markdown files :mod:`course_lib.capstone` exports.
 
-Both formats carry the same parts (see :func:`course_lib.capstone.to_html` and
-:func:`~course_lib.capstone.to_markdown`): an optional name, the export time, the question, the
+Both formats carry the same parts (see :func:`course_lib.capstone_export.to_html` and
+:func:`~course_lib.capstone_export.to_markdown`): an optional name, the export time, the question, the
 essay, the evidence list (``“quotation” (Minutes, turn N)``, one per item) and the ticked rubric.
 The parser is forgiving: a missing part is empty, never an error; text that is not a capstone
 export is recognised and skipped. Parsing is pure; checking quotations against the minutes is

@@ -32,6 +32,9 @@ from typing import Any
 
 import pandas as pd
 
+from course_lib import exports
+from course_lib.exports import FORMULA_START
+
 __all__ = [
     "GUARDED_START",
     "frame_to_csv",
@@ -41,8 +44,9 @@ __all__ = [
     "write_csv",
 ]
 
-#: A cell whose text starts with one of these is written with a leading apostrophe.
-GUARDED_START = frozenset("=+-@\t\r'")
+#: A cell whose text starts with one of these is written with a leading apostrophe: the one rule
+#: of :mod:`course_lib.exports`, which the learner's exports follow too.
+GUARDED_START = frozenset(FORMULA_START)
 
 
 def _text(value: Any) -> str:
@@ -80,8 +84,7 @@ def guard_cell(value: Any) -> str:
     >>> guard_cell("Kim")
     'Kim'
     """
-    text = _text(value)
-    return "'" + text if text[:1] in GUARDED_START else text
+    return exports.guard_cell(_text(value))
 
 
 def unguard_cell(text: str) -> str:
@@ -104,9 +107,7 @@ def unguard_cell(text: str) -> str:
     >>> unguard_cell("'tis")
     "'tis"
     """
-    if len(text) > 1 and text[0] == "'" and text[1] in GUARDED_START:
-        return text[1:]
-    return text
+    return exports.unguard_cell(text)
 
 
 def rows_to_csv(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
@@ -168,6 +169,6 @@ def write_csv(frame: pd.DataFrame, path: str | Path, index: bool = False) -> Pat
     OSError
         If the folder cannot be written; an existing file is left intact.
     """
-    from course_lib.capstone import write_atomic
+    from course_lib.fileio import write_atomic
 
     return write_atomic(Path(path).expanduser(), frame_to_csv(frame, index=index))

@@ -2,7 +2,7 @@
 its benchmark and the tests (``scripts/make_synthetic_class.py`` is the command line).
 
 Every answer is checked by the real :func:`course_lib.questions.check_answer`, every essay is
-exported by the real :func:`course_lib.capstone.to_html` / :func:`~course_lib.capstone.to_markdown`,
+exported by the real :func:`course_lib.capstone_export.to_html` / :func:`~course_lib.capstone_export.to_markdown`,
 and every quotation is taken word for word from the minutes (a few students misquote on purpose,
 so the quotation check has something to find). The class also holds what real classes hand in:
 two students with the same name, a name typed in decomposed Hangul (NFD), students who typed no
@@ -34,10 +34,9 @@ from course_lib.capstone import (
     CapstoneState,
     Evidence,
     sentences,
-    to_html,
-    to_markdown,
-    write_atomic,
 )
+from course_lib.capstone_export import to_html, to_markdown
+from course_lib.fileio import write_atomic
 from course_lib.instructor.csvsafe import rows_to_csv
 from course_lib.instructor.exports import EXPORT_COLUMNS
 from course_lib.questions import QuestionBank, check_answer, describe_response

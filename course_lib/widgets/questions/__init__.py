@@ -36,6 +36,7 @@ from course_lib.store import (
 )
 from course_lib.templating import style_tag
 from course_lib.widgets._common import MAX_INPUT, Kit, clean_input
+from course_lib.widgets.handin import HandinPanel, name_box
 from course_lib.widgets.questions.parts import (
     binder_notice_html,
     download_link_html,
@@ -104,7 +105,7 @@ def _load(store: AnswerStore) -> tuple[LoadReport, str]:
 def _binder_link(records: list[dict[str, Any]], bank: QuestionBank, name: str, **kw: Any) -> str:
     html = portfolio_html(records, bank, name, **kw)
     label = "Download your portfolio (HTML) now" if "lesson" in kw else "Download your portfolio"
-    return download_link_html(html, portfolio_name(name), "text/html", label)
+    return download_link_html(html, portfolio_name(name, kw.get("lesson")), "text/html", label)
 
 
 def question(
@@ -212,7 +213,11 @@ class QuestionSetView:
         if binder:
             top += [kit.html(binder_notice_html()), self.binder_link]
         top += [self.notice, self.name, self.progress]
-        bottom = [kit.make(w.HBox, children=[self.csv_button, self.html_button]), self.downloads]
+        bottom = [
+            self.handin.html,
+            kit.make(w.HBox, children=[self.csv_button, self.html_button]),
+            self.downloads,
+        ]
         self.box = kit.make(w.VBox, children=top + [v.box for v in self.views] + bottom)
         self.box.add_class("p63")
         self.box.add_class("p63-qset")
@@ -223,13 +228,7 @@ class QuestionSetView:
         saved_name = next(
             (r.get("learner") for r in reversed(self.records) if r.get("learner")), ""
         )
-        self.name = kit.make(
-            w.Text,
-            value=clean_input(learner or saved_name, MAX_INPUT),
-            description="Your name:",
-            placeholder="Used in your exported files",
-            style={"description_width": "initial"},
-        )
+        self.name = name_box(self.store.folder, kit, initial=clean_input(learner or saved_name))
         title = "All questions" if self.lesson is None else f"Lesson {self.lesson:02d} questions"
         self.title = kit.html(set_title_html(title, self.store.folder))
         self.progress = kit.html()
@@ -237,17 +236,20 @@ class QuestionSetView:
         self.binder_link = kit.html()
         self.csv_button = kit.make(
             w.Button,
-            description="Download answers (CSV)",
-            icon="download",
+            description="Save a copy of the answers (CSV) in my answers folder",
+            icon="save",
             tooltip="Export your answers as CSV",
         )
         self.html_button = kit.make(
             w.Button,
-            description="Download portfolio (HTML)",
-            icon="download",
+            description="Save a copy of the portfolio (HTML) in my answers folder",
+            icon="save",
             tooltip="Export a readable portfolio to hand in",
         )
         self.downloads = kit.html()
+        self.handin = HandinPanel(
+            self.store.folder, self.bank, self.lesson, kit, learner=self.learner, delay=2.0
+        )
         self.csv_button.on_click(lambda _b: self.export_csv())
         self.html_button.on_click(lambda _b: self.export_html())
 
@@ -262,6 +264,7 @@ class QuestionSetView:
 
     def _update(self) -> None:
         self.progress.value = progress_html(len(self.answered), len(self.questions))
+        self.handin.answers_saved(self.records)
         if self.binder:
             self.binder_link.value = _binder_link(
                 self.records, self.bank, self.learner(), lesson=self.lesson
@@ -274,11 +277,11 @@ class QuestionSetView:
     def export_csv(self) -> Path | None:
         """Write the CSV next to the answers and offer it for download."""
         try:
-            path = self.store.export_csv(self.bank, learner=self.learner())
+            path = self.store.export_csv(self.bank, learner=self.learner(), lesson=self.lesson)
         except StoreError as exc:
             self.downloads.value = warn_html(exc)
             return None
-        self._offer(path, "answers.csv", "text/csv", "Save answers.csv")
+        self._offer(path, path.name, "text/csv", f"Save {path.name}")
         return path
 
     def export_html(self) -> Path | None:
@@ -288,7 +291,7 @@ class QuestionSetView:
         except StoreError as exc:
             self.downloads.value = warn_html(exc)
             return None
-        self._offer(path, portfolio_name(self.learner()), "text/html", "Save your portfolio")
+        self._offer(path, path.name, "text/html", "Save your portfolio")
         return path
 
     def csv_text(self) -> str:

@@ -6,13 +6,16 @@ Templates: ``question_head.html.j2``, ``question_feedback.html.j2`` and the macr
 
 from __future__ import annotations
 
-import base64
 import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from course_lib.downloads import download_link
+from course_lib.exports import export_name
+from course_lib.localtime import readable
 from course_lib.questions import Attempts, feedback_view
-from course_lib.templating import render, render_macro, status_html
+from course_lib.store import describe_folder
+from course_lib.templating import Markup, render, render_macro, status_html
 
 __all__ = [
     "binder_notice_html",
@@ -102,13 +105,13 @@ def progress_html(answered: int, total: int) -> str:
 
 
 def saved_html(when: object, folder: object) -> str:
-    """``Saved <time> in <folder>.`` (pure)."""
-    return render_macro(_PARTS, "saved", str(when), str(folder))
+    """``Saved <local time> in <folder, as the file browser shows it>.`` (pure)."""
+    return render_macro(_PARTS, "saved", readable(when), describe_folder(str(folder)))
 
 
 def restored_html(when: object) -> str:
-    """``Restored your answer saved <time>.`` (pure)."""
-    return render_macro(_PARTS, "restored", str(when or "earlier"))
+    """``Restored your answer saved <local time>.`` (pure)."""
+    return render_macro(_PARTS, "restored", readable(when) if when else "earlier")
 
 
 def warn_html(message: object, prefix: str = "") -> str:
@@ -132,14 +135,13 @@ def download_link_html(content: str, filename: str, mime: str, label: str) -> st
     str
         An anchor with a ``download`` name and a base64 ``data:`` URL, styled as a button.
     """
-    data = base64.b64encode(content.encode("utf-8")).decode("ascii")
-    return render_macro(_PARTS, "download", data, filename, mime, label)
+    return download_link(content, filename, label, mime)
 
 
 def download_offer_html(content: str, filename: str, mime: str, label: str, path: object) -> str:
     """A download link and where the same file was written (pure)."""
-    data = base64.b64encode(content.encode("utf-8")).decode("ascii")
-    return render_macro(_PARTS, "download_offer", data, filename, mime, label, str(path))
+    link = Markup(download_link(content, filename, label, mime))
+    return render_macro(_PARTS, "download_offer", link, describe_folder(str(path)))
 
 
 def binder_notice_html() -> str:
@@ -149,10 +151,9 @@ def binder_notice_html() -> str:
 
 def set_title_html(title: str, folder: object) -> str:
     """A question set's heading and where its answers are saved (pure)."""
-    return render_macro(_PARTS, "set_title", title, str(folder))
+    return render_macro(_PARTS, "set_title", title, describe_folder(str(folder)))
 
 
-def portfolio_name(learner: str) -> str:
-    """A safe file name for a learner's portfolio (pure)."""
-    safe = "".join(c if c.isalnum() else "_" for c in learner)[:40].strip("_")
-    return f"portfolio_{safe}.html" if safe else "portfolio.html"
+def portfolio_name(learner: str, lesson: int | None = None) -> str:
+    """The portfolio's file name: the learner, the lesson (or the course) and the date (pure)."""
+    return export_name("portfolio", "html", learner, lesson=lesson)
