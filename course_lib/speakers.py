@@ -122,6 +122,12 @@ def _texts(turns: pd.DataFrame, include_insertions: bool) -> pd.Series:
 _count = lru_cache(maxsize=2048)(count_words)
 
 
+@lru_cache(maxsize=1024)
+def _word_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Every word of a text with its character span, lower-cased (memoised; pure)."""
+    return tuple((m.start(), m.end(), m.group(0).lower()) for m in WORD_RE.finditer(text))
+
+
 def speaker_summary(turns: pd.DataFrame, include_insertions: bool = True) -> pd.DataFrame:
     """How much each speaker says.
 
@@ -1365,8 +1371,8 @@ def distinctive_uncertainty(
 
     - ``z_low``, ``z_high``: a bootstrap interval over whole turns (each speaker's turns drawn
       again with replacement);
-    - ``p_word``: the share of random re-assignments of turns to speakers in which this word
-      scores at least this high for this speaker;
+    - ``p_word``: the share of random re-assignments of turns to speakers ("shuffles") in which
+      this word scores at least this high for this speaker;
     - ``p_top``: the share of random re-assignments in which *some* word scores at least this
       high. With about a thousand words, chance alone usually lifts one of them to a z near 2,
       so this is the fair baseline for the top of a list.
@@ -1457,18 +1463,12 @@ def distinctive_uncertainty(
 
 def _word_verdict(p_word: float, p_top: float) -> str:
     if p_top < 0.05:
-        return (
-            "Stands out: in fewer than 1 in 20 random re-assignments does any word score this high."
-        )
+        return "Stands out: fewer than 1 in 20 shuffles give any word a score this high."
     if p_word < 0.05:
         return (
-            f"Unusual for this word, but in {p_top:.0%} of random re-assignments some word scores "
-            "this high: in a list of a thousand words, one usually does."
+            f"Unusual for this word, but {p_top:.0%} of shuffles give some word a score this high."
         )
-    return (
-        f"Could easily be chance: in {p_word:.0%} of random re-assignments this word scores at "
-        "least this high."
-    )
+    return f"Could easily be chance: {p_word:.0%} of shuffles give this word a score this high."
 
 
 # --- agenda and initiative -----------------------------------------------------------------------
@@ -1788,7 +1788,10 @@ def stance_hits(
     -------
     DataFrame
         Columns ``category``, ``label``, ``entry`` (the lexicon term), ``turn``, ``speaker``,
-        ``left``, ``match``, ``right``; in category then turn order.
+        ``left``, ``match``, ``right``, ``inside_insertion`` (the marker lies inside a
+        translators' insertion; only possible with ``include_insertions``), ``start`` and ``end``
+        (character offsets in the text searched, as :func:`course_lib.text.kwic` gives them); in
+        category then turn order.
     """
     frame = _ordered(turns)
     texts = dict(zip(frame["turn"], _texts(frame, include_insertions), strict=True))
@@ -1813,14 +1816,21 @@ def stance_hits(
                     "left": str(r.left),
                     "match": str(r.match),
                     "right": str(r.right),
+                    "inside_insertion": bool(r.inside_insertion),
+                    "start": int(r.start),
+                    "end": int(r.end),
                 }
             )
     columns = ["category", "label", "entry", "turn", "speaker", "left", "match", "right"]
+    columns += ["inside_insertion", "start", "end"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def stance_per_turn(
-    turns: pd.DataFrame, lexicon: pd.DataFrame, include_insertions: bool = False
+    turns: pd.DataFrame,
+    lexicon: pd.DataFrame,
+    include_insertions: bool = False,
+    hits: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Stance markers per turn: one count column per category, beside the turn's words.
 
@@ -1828,6 +1838,8 @@ def stance_per_turn(
     ----------
     turns, lexicon, include_insertions
         As for :func:`stance_hits`.
+    hits : DataFrame, optional
+        :func:`stance_hits` of the same arguments, if already computed.
 
     Returns
     -------
@@ -1836,7 +1848,8 @@ def stance_per_turn(
         category (``hedge``, ``booster`` ...).
     """
     base = per_turn_counts(turns, include_insertions=include_insertions)
-    hits = stance_hits(turns, lexicon, include_insertions, width=0)
+    if hits is None:
+        hits = stance_hits(turns, lexicon, include_insertions, width=0)
     for category, _, _ in _lexicon(lexicon):
         per = hits.loc[hits["category"] == category, "turn"].value_counts()
         base[category] = base["turn"].map(per).fillna(0).astype("int64")
@@ -1850,6 +1863,7 @@ def stance_rates(
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence: float = DEFAULT_CONFIDENCE,
+    per_turn: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Stance markers per 100 words for each speaker and category, with bootstrap intervals.
 
@@ -1862,6 +1876,8 @@ def stance_rates(
         As for :func:`stance_hits`.
     n_resamples, seed, confidence
         As for :func:`rate_intervals`.
+    per_turn : DataFrame, optional
+        :func:`stance_per_turn` of the same arguments, if already computed.
 
     Returns
     -------
@@ -1869,7 +1885,8 @@ def stance_rates(
         Columns ``category``, ``label``, ``speaker``, ``hits``, ``words``, ``turns_with``,
         ``per_100_words``, ``low``, ``high``.
     """
-    per_turn = stance_per_turn(turns, lexicon, include_insertions)
+    if per_turn is None:
+        per_turn = stance_per_turn(turns, lexicon, include_insertions)
     categories = [c for c, _, _ in _lexicon(lexicon)]
     columns = ["category", "label", "speaker", "hits", "words", "turns_with", "per_100_words"]
     columns += ["low", "high"]
@@ -1890,12 +1907,13 @@ def stance_comparison(
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence: float = DEFAULT_CONFIDENCE,
+    per_turn: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per category: the gap between the speakers' rates per 100 words, and the chance baseline.
 
     Parameters
     ----------
-    turns, lexicon, include_insertions, n_resamples, seed, confidence
+    turns, lexicon, include_insertions, n_resamples, seed, confidence, per_turn
         As for :func:`stance_rates`.
 
     Returns
@@ -1904,7 +1922,8 @@ def stance_comparison(
         The columns of :func:`rate_comparison` with ``category`` and ``label`` in place of
         ``measure``.
     """
-    per_turn = stance_per_turn(turns, lexicon, include_insertions)
+    if per_turn is None:
+        per_turn = stance_per_turn(turns, lexicon, include_insertions)
     categories = [c for c, _, _ in _lexicon(lexicon)]
     columns = ["category", "label", *_COMPARISON_COLUMNS[1:]]
     if not categories:
@@ -2177,10 +2196,8 @@ def dispersion(
     texts = _texts(frame, include_insertions)
     rows = []
     offset = 0
-    starts_all = []
     for turn, speaker, text in zip(frame["turn"], frame["speaker"], texts, strict=True):
-        starts = [m.start() for m in WORD_RE.finditer(text)]
-        starts_all.append(len(starts))
+        starts = [start for start, _, _ in _word_spans(text)]
         for start, end in find_term(text, terms):
             k = bisect_right(starts, start) - 1 if starts and starts[0] <= start else 0
             rows.append(
@@ -2269,7 +2286,7 @@ def collocates(
     total: Counter[str] = Counter()
     where: dict[str, dict[int, None]] = {}
     for turn, text in zip(frame["turn"], _texts(frame, include_insertions), strict=True):
-        spans = [(m.start(), m.end(), m.group(0).lower()) for m in WORD_RE.finditer(text)]
+        spans = _word_spans(text)
         total.update(w for _, _, w in spans if w not in stops)
         hits = find_term(text, terms)
         if not hits:
