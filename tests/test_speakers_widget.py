@@ -337,7 +337,7 @@ def test_term_view_rates_strip_collocates_and_framing():
     c["conv_view"].value = "term"
     html = box.views["conversation"].value
     plain = text_of(html)
-    assert "Searching for: revisionism | revisionist | revisionists" in plain
+    assert "The term: revisionism | revisionist | revisionists" in plain
     assert "Too few to tell." in plain  # six uses in three turns
     assert "Only 6 hits, from 3 turns" in plain
     assert "Liu uses it first, in turn 15. Kim first uses it in turn 20, 5 turns later." in plain

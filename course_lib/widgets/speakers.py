@@ -15,6 +15,7 @@ every chart points at passages: the turn list and the Previous/Next buttons open
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -1220,14 +1221,9 @@ def passage_segments(text: str, marks: Iterable[tuple[int, int]]) -> list[dict[s
     if not isinstance(text, str) or not text:
         return []
     n = len(text)
-    marked = [False] * n
-    for start, end in marks:
-        for k in range(max(0, int(start)), min(n, int(end))):
-            marked[k] = True
-    inside = [False] * n
-    for start, end in insertion_spans(text):
-        for k in range(max(0, start), min(n, end)):
-            inside[k] = True
+    marked = _merge((max(0, int(a)), min(n, int(b))) for a, b in marks)
+    inside = _merge(insertion_spans(text))
+    cuts = sorted({0, n, *(x for span in marked + inside for x in span)})
     kinds = {
         (False, False): "text",
         (True, False): "mark",
@@ -1235,13 +1231,29 @@ def passage_segments(text: str, marks: Iterable[tuple[int, int]]) -> list[dict[s
         (True, True): "mark_ins",
     }
     pieces: list[dict[str, str]] = []
-    for k, ch in enumerate(text):
-        kind = kinds[(marked[k], inside[k])]
+    for a, b in itertools.pairwise(cuts):
+        if a >= b:
+            continue
+        kind = kinds[(_covers(marked, a), _covers(inside, a))]
         if pieces and pieces[-1]["kind"] == kind:
-            pieces[-1]["text"] += ch
+            pieces[-1]["text"] += text[a:b]
         else:
-            pieces.append({"kind": kind, "text": ch})
+            pieces.append({"kind": kind, "text": text[a:b]})
     return pieces
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(s for s in spans if s[0] < s[1]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _covers(spans: list[tuple[int, int]], k: int) -> bool:
+    return any(a <= k < b for a, b in spans)
 
 
 def passage_html(
@@ -1355,7 +1367,7 @@ def speaker_comparison(
             cache[key] = make()
             if key[0].startswith("term:"):
                 term_keys.append(key)
-                if len(term_keys) > 400:  # about 40 terms' worth of results
+                if len(term_keys) > 600:  # about 50 terms, or passages, worth of results
                     cache.pop(term_keys.pop(0), None)
         return cache[key]
 
@@ -1671,18 +1683,22 @@ def speaker_comparison(
         if turn is None or turn not in turn_info:
             passage_view.value = passage_html(None, "", "", [], "No turn to show.")
             return
-        speaker, text = turn_info[turn]
-        marked = state["marked"]
-        spans = state["marks"].get(turn, [])
-        where = (
-            f"marked turn {marked.index(turn) + 1} of {len(marked)}"
-            if turn in marked and len(marked) < len(turn_info)
-            else ("not one of the marked turns" if len(marked) < len(turn_info) else "")
-        )
-        status = f"Turn {turn} of {len(turn_info)}, {speaker}" + (f": {where}" if where else "")
-        if spans and state["what"]:
-            status += f"; {len(spans)} highlighted"
-        passage_view.value = passage_html(turn, speaker, text, spans, status + ".", state["what"])
+        marked, what = state["marked"], state["what"]
+        spans = tuple(state["marks"].get(turn, ()))
+
+        def make() -> str:
+            speaker, text = turn_info[turn]
+            where = (
+                f"marked turn {marked.index(turn) + 1} of {len(marked)}"
+                if turn in marked and len(marked) < len(turn_info)
+                else ("not one of the marked turns" if len(marked) < len(turn_info) else "")
+            )
+            status = f"Turn {turn} of {len(turn_info)}, {speaker}" + (f": {where}" if where else "")
+            if spans and what:
+                status += f"; {len(spans)} highlighted"
+            return passage_html(turn, speaker, text, spans, status + ".", what)
+
+        passage_view.value = cached(("term:passage", turn, tuple(marked), what, spans), make)
 
     def show_conversation(*_: Any) -> None:
         if not state["opened"]:
@@ -1700,7 +1716,10 @@ def speaker_comparison(
             "agenda": render_agenda,
         }[view]
         conversation_view.value = render()
-        state["marked"], state["what"], state["marks"] = marked_turns(view, inc)
+        key = (view, inc, conv_terms(), str(marker.value or "")) if view != "agenda" else (view,)
+        state["marked"], state["what"], state["marks"] = cached(
+            ("term:marked", *key), lambda: marked_turns(view, inc)
+        )
         show_passage()
 
     def step(delta: int) -> None:
