@@ -1739,6 +1739,8 @@ def speaker_comparison(
     def on_tab(change: dict[str, Any]) -> None:
         if change.get("new") == 4 and not state["opened"]:
             state["opened"] = True
+            # Shown while the resampling runs (a second or so, once).
+            conversation_view.value = _message("Working out the measures …")
             show_conversation()
 
     def apply_preset(change: dict[str, Any]) -> None:
