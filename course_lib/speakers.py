@@ -1,8 +1,19 @@
-"""Who speaks, how much, in what words and about what: pure functions over the turns table.
+"""Who speaks, how much, in what words and about what, and how: pure functions over the turns.
 
 Every function takes DataFrames (as :func:`course_lib.load_turns` and
-``course_lib.load_table("themes")`` return them) and returns a new DataFrame; nothing here reads
-files or touches widgets. Speakers are reported in the order they first speak (Liu, then Kim).
+``course_lib.load_table("themes")`` return them) and returns a new DataFrame (or one number);
+nothing here reads files or touches widgets. Speakers are reported in the order they first speak
+(Liu, then Kim).
+
+The second half reads the talk as a conversation: intervals from resampling whole turns and a
+"no real difference" baseline from random re-assignments of turns to speakers, for word shares
+(:func:`word_share_intervals`), term rates (:func:`rate_intervals`) and distinctive words
+(:func:`distinctive_uncertainty`), each with a plain verdict and the arithmetic behind it;
+initiative (:func:`theme_runs`, :func:`subject_changes`, :func:`question_answers`,
+:func:`initiative`); stance markers from the course's lexicon (:func:`stance_rates`); uptake of
+the other's words and framings (:func:`uptake`, :func:`framing_summary`); and where a term falls
+(:func:`dispersion`, :func:`dispersion_dp`, :func:`collocates`). With about 1,600 words a
+speaker, most differences are within what chance gives: the functions say so.
 
 Two switches recur:
 
