@@ -706,14 +706,20 @@ STANCE_CATEGORIES: dict[str, str] = {
 
 
 def _ordered(turns: pd.DataFrame) -> pd.DataFrame:
+    """The turns in order, with clean types: an int ``turn``, str ``speaker`` and ``text``."""
     require_columns(turns, ("turn", "speaker", "text"))
-    frame = turns[["turn", "speaker", "text"]].copy()
-    frame["turn"] = pd.to_numeric(frame["turn"], errors="coerce")
-    frame = frame.dropna(subset=["turn"])
-    frame["turn"] = frame["turn"].astype("int64")
-    frame["speaker"] = frame["speaker"].astype(str)
-    frame["text"] = frame["text"].map(lambda t: t if isinstance(t, str) else "")
-    return frame.sort_values("turn", kind="stable").reset_index(drop=True)
+    numbers = pd.to_numeric(turns["turn"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    keep = np.flatnonzero(~np.isnan(numbers))
+    order = keep[np.argsort(numbers[keep], kind="stable")]
+    speakers = turns["speaker"].to_numpy(dtype=object)
+    texts = turns["text"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "turn": numbers[order].astype(np.int64),
+            "speaker": [str(speakers[k]) for k in order],
+            "text": [texts[k] if isinstance(texts[k], str) else "" for k in order],
+        }
+    )
 
 
 def per_turn_counts(
@@ -808,7 +814,11 @@ def _quantiles(draws: np.ndarray, confidence: float) -> tuple[np.ndarray, np.nda
     tail = (1 - confidence) / 2
     lo = np.full(draws.shape[1:], np.nan)
     hi = np.full(draws.shape[1:], np.nan)
-    ok = ~np.isnan(draws).all(axis=0)
+    missing = np.isnan(draws)
+    if not missing.any():  # the usual case, and much faster than nanquantile
+        q = np.quantile(draws, [tail, 1 - tail], axis=0)
+        return q[0], q[1]
+    ok = ~missing.all(axis=0)
     if ok.any():
         q = np.nanquantile(draws[:, ok], [tail, 1 - tail], axis=0)
         lo[ok], hi[ok] = q[0], q[1]
@@ -854,7 +864,25 @@ def _rate_core(
     den = pd.to_numeric(frame[base], errors="coerce").fillna(0).to_numpy(dtype=float)
     if (num < 0).any() or (den < 0).any():
         raise ValueError("counts and word totals cannot be negative")
-    core: dict[str, Any] = {"names": names, "labels": labels, "num": num, "den": den, "n": n}
+    # Keyed by content, so rate_intervals and rate_comparison of one table resample only once.
+    key = (labels, num.shape, num.tobytes(), den.tobytes(), float(per), n, seed, confidence)
+    return {"names": names, **_rate_arrays(*key)}
+
+
+@lru_cache(maxsize=64)
+def _rate_arrays(
+    labels: tuple[str, ...],
+    shape: tuple[int, ...],
+    num_bytes: bytes,
+    den_bytes: bytes,
+    per: float,
+    n: int,
+    seed: int,
+    confidence: float,
+) -> dict[str, Any]:
+    num = np.frombuffer(num_bytes, dtype=float).reshape(shape)
+    den = np.frombuffer(den_bytes, dtype=float)
+    core: dict[str, Any] = {"labels": labels, "num": num, "den": den, "n": n}
     if not labels:
         core["speakers"] = ()
         return core
@@ -1283,11 +1311,14 @@ def rate_arithmetic(
     """
     names = _columns(per_turn, counts, base)
     frame = per_turn.sort_values("turn", kind="stable")
+    who = frame["speaker"].astype(str).to_numpy()
+    turn_numbers = frame["turn"].to_numpy()
+    numerator = pd.to_numeric(frame[names[0]], errors="coerce").fillna(0).to_numpy(dtype=float)
+    denominator = pd.to_numeric(frame[base], errors="coerce").fillna(0).to_numpy(dtype=float)
     rows = []
-    for speaker in dict.fromkeys(frame["speaker"].astype(str)):
-        part = frame[frame["speaker"].astype(str) == speaker]
-        c = float(pd.to_numeric(part[names[0]], errors="coerce").fillna(0).sum())
-        b = float(pd.to_numeric(part[base], errors="coerce").fillna(0).sum())
+    for speaker in dict.fromkeys(who):
+        mine = who == speaker
+        c, b = float(numerator[mine].sum()), float(denominator[mine].sum())
         value = c * per / b if b else float("nan")
         shown = f"{value:,.2f}" if b else "undefined (no words)"
         rows.append(
@@ -1297,9 +1328,7 @@ def rate_arithmetic(
                 "base": int(b) if b == int(b) else b,
                 "value": value,
                 "sum": f"{c:,.0f} ÷ {b:,.0f} × {per:,.0f} = {shown}",  # noqa: RUF001
-                "turns": _turn_list(
-                    part["turn"], pd.to_numeric(part[names[0]], errors="coerce").fillna(0)
-                ),
+                "turns": _turn_list(turn_numbers[mine], numerator[mine]),
             }
         )
     return pd.DataFrame(rows, columns=["speaker", "count", "base", "value", "sum", "turns"])
@@ -2072,7 +2101,10 @@ def uptake(
 
 
 def framing_uptake(
-    turns: pd.DataFrame, term: str | Iterable[str], include_insertions: bool = False
+    turns: pd.DataFrame,
+    term: str | Iterable[str],
+    include_insertions: bool = False,
+    per_turn: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Who uses a framing word first, and where the other speaker picks it up.
 
@@ -2085,6 +2117,8 @@ def framing_uptake(
         "revisionist(s)").
     include_insertions : bool, default False
         A word the translators added is not the speaker's framing; by default it is left out.
+    per_turn : DataFrame, optional
+        :func:`per_turn_counts` of the same term and switch, if already computed.
 
     Returns
     -------
@@ -2093,7 +2127,7 @@ def framing_uptake(
         (bool: nobody used it before), ``picks_up_from`` (the other speaker's latest earlier turn
         with it; missing if none) and ``turns_later`` (how many turns after that one).
     """
-    counts = per_turn_counts(turns, term, include_insertions)
+    counts = per_turn if per_turn is not None else per_turn_counts(turns, term, include_insertions)
     used = counts[counts["hits"] > 0]
     rows = []
     latest: dict[str, int] = {}

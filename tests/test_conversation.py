@@ -133,6 +133,7 @@ def test_the_bootstrap_is_seeded_and_reproducible(turns):
     counts = sp.per_turn_counts(turns, "Khrushchev")
     first = sp.rate_comparison(counts)
     sp._plan.cache_clear()  # draw the resamples afresh: the seed alone must fix them
+    sp._rate_arrays.cache_clear()
     again = sp.rate_comparison(counts)
     pd.testing.assert_frame_equal(first, again)
     other = sp.rate_comparison(counts, seed=sp.DEFAULT_SEED + 1)
@@ -624,3 +625,24 @@ def test_hostile_terms_are_safe_everywhere(value, turns):
     sp.collocates(turns, value)
     sp.framing_uptake(turns, value)
     assert np.isfinite(sp.dispersion_dp(counts)) or counts["hits"].sum() == 0
+
+
+def test_turns_out_of_order_or_incomplete_are_put_in_order():
+    frame = pd.DataFrame(
+        {
+            "turn": [3, 1, None, 2],
+            "speaker": ["A", "A", "B", "B"],
+            "text": ["war", "war war", "war", None],
+        }
+    )
+    counts = sp.per_turn_counts(frame, "war")
+    assert list(counts["turn"]) == [1, 2, 3]  # the row without a turn number is left out
+    assert list(counts["hits"]) == [2, 0, 1]
+    assert list(counts["words"]) == [2, 0, 1]
+
+
+def test_framing_uptake_accepts_its_counts_ready_made(turns):
+    counts = sp.per_turn_counts(turns, "split", include_insertions=False)
+    pd.testing.assert_frame_equal(
+        sp.framing_uptake(turns, "split"), sp.framing_uptake(turns, "split", per_turn=counts)
+    )

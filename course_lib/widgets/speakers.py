@@ -1553,7 +1553,7 @@ def speaker_comparison(
                 "comparison": sp.rate_comparison(per_turn),
                 "arithmetic": sp.rate_arithmetic(per_turn),
                 "where": sp.dispersion(turns, terms, inc),
-                "framing": sp.framing_uptake(turns, terms, inc),
+                "framing": sp.framing_uptake(turns, terms, inc, per_turn=per_turn),
             }
 
         return cached(("term:results", terms, inc), make)
