@@ -690,6 +690,8 @@ LOW_HITS = 10
 LOW_TURNS = 5
 
 #: The stance categories of ``data/stance_lexicon.csv``: id -> label, in display order.
+#: Left out of the lexicon on purpose: "Right" (its one occurrence, "Right now" in turn 20, is
+#: not agreement) and bare "agree" (in turns 15 and 24 it reports what third parties agree with).
 STANCE_CATEGORIES: dict[str, str] = {
     "hedge": "Hedges (softening a claim)",
     "booster": "Boosters (hardening a claim)",
