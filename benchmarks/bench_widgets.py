@@ -137,6 +137,62 @@ def _speakers_highlight() -> Update:
     return _cycle_setter(box.controls["highlight"], ["stalin", "war_memory", "debts_aid", ""])
 
 
+# --- the speaker comparison's Conversation tab (issue 15) ---------------------------------------
+# Results are kept per setting and per term (bootstrap intervals included), so after the first
+# round these measure the cached path; the "first, cold" column shows one real computation.
+
+
+def _conversation(view: str = "shares") -> Any:
+    box = _speakers()
+    box.controls["tabs"].selected_index = 4  # the tab is computed when first opened
+    box.controls["conv_view"].value = view
+    return box
+
+
+@register("speakers.conv_view")
+def _speakers_conv_view() -> Update:
+    box = _conversation()
+    return _cycle_setter(
+        box.controls["conv_view"], ["term", "stance", "uptake", "agenda", "shares"]
+    )
+
+
+@register("speakers.conv_term")
+def _speakers_conv_term() -> Update:
+    box = _conversation("term")
+    return _cycle_setter(box.controls["conv_term"], ["split", "debts", "Stalin", "revisionism"])
+
+
+@register("speakers.conv_window")
+def _speakers_conv_window() -> Update:
+    box = _conversation("term")
+    return _cycle_setter(box.controls["window"], [2, 8, 5])
+
+
+@register("speakers.conv_marker")
+def _speakers_conv_marker() -> Update:
+    box = _conversation("stance")
+    return _cycle_setter(box.controls["marker"], ["agreement", "honorific", "we", "hedge"])
+
+
+@register("speakers.conv_turn")
+def _speakers_conv_turn() -> Update:
+    box = _conversation("term")
+    return _cycle_setter(box.controls["turn"], [15, 20, 22, 1])
+
+
+@register("speakers.conv_next")
+def _speakers_conv_next() -> Update:
+    box = _conversation("stance")
+    return box.controls["next"].click
+
+
+@register("speakers.conv_insertions_toggle")
+def _speakers_conv_toggle() -> Update:
+    box = _conversation("stance")
+    return _cycle_setter(box.controls["text"], [False, True])
+
+
 # --- measuring -----------------------------------------------------------------------------------
 
 

@@ -9,11 +9,15 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
+from course_lib.templating import style_tag
 from course_lib.text import ALIASES
 from course_lib.widgets import speaker_comparison
+from course_lib.widgets._common import OKABE_ITO
 from course_lib.widgets.speakers import (
+    CONVERSATION_VIEWS,
     distinctive_html,
     flow_html,
+    passage_segments,
     summary_html,
     terms_html,
     themes_html,
@@ -41,9 +45,9 @@ def text_of(html: str) -> str:
 
 
 SAFE_TAGS = {
-    "style", "div", "p", "strong", "code", "section", "h4", "table", "caption", "thead",
+    "div", "p", "strong", "em", "code", "section", "h4", "h5", "table", "caption", "thead",
     "tbody", "tr", "th", "td", "ul", "li", "mark", "span", "svg", "defs", "pattern", "rect",
-    "text", "line", "title", "details", "summary",
+    "text", "line", "circle", "title", "details", "summary", "blockquote", "a",
 }  # fmt: skip
 
 
@@ -52,30 +56,75 @@ def widget() -> w.VBox:
     return speaker_comparison()
 
 
+TAB_TITLES = ["Words and terms", "Distinctive words", "Themes", "Flow", "Conversation"]
+
+
+def opened(**kwargs) -> w.VBox:
+    """A widget with its Conversation tab opened (computed on first opening)."""
+    box = speaker_comparison(**kwargs)
+    box.controls["tabs"].selected_index = 4
+    return box
+
+
+@pytest.fixture(scope="module")
+def conv() -> w.VBox:
+    return opened()
+
+
+def all_views(box: w.VBox) -> dict[str, str]:
+    """Every view's HTML, the Conversation tab in each of its views."""
+    out = {name: view.value for name, view in box.views.items()}
+    for key in CONVERSATION_VIEWS:
+        box.controls["conv_view"].value = key
+        out[f"conversation:{key}"] = box.views["conversation"].value
+        out[f"passage:{key}"] = box.views["passage"].value
+    box.controls["conv_view"].value = "shares"
+    return out
+
+
 def test_builder_returns_a_widget_with_labelled_controls(widget):
     assert isinstance(widget, w.VBox)
     for name, control in widget.controls.items():
         if name == "tabs":
-            assert [control.get_title(k) for k in range(4)] == [
-                "Words and terms",
-                "Distinctive words",
-                "Themes",
-                "Flow",
-            ]
+            assert [control.get_title(k) for k in range(5)] == TAB_TITLES
         else:
             assert control.description.strip(), name
 
 
-def test_tab_labels_get_a_dark_colour_from_a_style_that_is_always_rendered(widget):
-    # The summary sits outside the Tab, so its <style> is in the page whenever the tabs are;
-    # the rule is scoped to this widget's outer class and reaches the inactive tab labels.
-    assert widget.views["summary"] in widget.children
-    assert "p63-speaker-comparison" in widget._dom_classes
-    style = re.search(r"<style>(.*?)</style>", widget.views["summary"].value, re.S).group(1)
-    rule = re.search(r"([^}]*lm-TabBar-tabLabel[^{]*)\{([^}]*)\}", style)
-    assert rule, style
-    assert all(s.strip().startswith(".p63-speaker-comparison ") for s in rule.group(1).split(","))
-    assert "color:var(--jp-ui-font-color1,#1a1a1a)" in rule.group(2)
+def test_one_stylesheet_for_the_whole_widget_and_no_inline_styles(conv):
+    # The root carries the course class; the course stylesheet is rendered once, at the top.
+    assert {"p63", "p63-speaker-comparison"} <= set(conv._dom_classes)
+    assert conv.children[0].value == style_tag()
+    for name, html in all_views(conv).items():
+        assert "<style" not in html, name
+        assert not re.search(r"\sstyle=", html), name
+
+
+def test_colours_in_the_views_are_only_okabe_ito_marks(conv):
+    palette = {c.lower() for c in OKABE_ITO.values()}
+    for name, html in all_views(conv).items():
+        colours = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{3,8}\b", html)}
+        assert colours <= palette, (name, colours - palette)
+        # Marks take a fill; text and lines take their colour from the theme (course.css).
+        assert not re.search(r"<text[^>]*\sfill=", html), name
+        assert not re.search(r'<line[^>]*stroke="#000', html), name
+
+
+def test_svg_text_is_at_least_11_px_and_charts_fit_800_px(conv):
+    for name, html in all_views(conv).items():
+        for size in re.findall(r'font-size="([0-9.]+)"', html):
+            assert float(size) >= 11, name
+        for width in re.findall(r'<svg role="img"[^>]*\swidth="([0-9.]+)"', html):
+            assert float(width) <= 640, name
+        # Each chart sits in a box that scrolls sideways instead of shrinking its text.
+        assert html.count('<svg role="img"') == html.count('<div class="p63-sc-chart"><svg'), name
+
+
+def test_every_chart_has_a_text_alternative(conv):
+    for name, html in all_views(conv).items():
+        for chart in re.finditer(r'<svg role="img" aria-label="([^"]+)"', html):
+            assert len(chart.group(1)) > 40, name
+            assert "<table" in html[chart.end() :], name  # the same numbers, as a table after it
 
 
 def test_initial_view_shows_the_summary_and_khrushchev(widget):
@@ -240,10 +289,10 @@ def _new_widgets(build):
 def test_widget_shares_layouts_and_styles():
     box, made = _new_widgets(speaker_comparison)
     kinds = [type(x).__name__ for x in made]
-    # One Layout per look and one Style per kind of control (55 objects, 21 Layouts before).
-    assert kinds.count("Layout") <= 3
-    assert sum(k.endswith("Style") for k in kinds) <= 8
-    assert len(made) <= 34
+    # One Layout per look and one Style per kind of control.
+    assert kinds.count("Layout") <= 5
+    assert sum(k.endswith("Style") for k in kinds) <= 10
+    assert len(made) <= 50
     c, v = box.controls, box.views
     assert len({id(x.layout) for x in v.values()}) == 1
     assert c["measure"].style is c["preset"].style
@@ -255,3 +304,170 @@ def test_widget_shares_layouts_and_styles():
     c["measure"].value = "share_words"
     assert c["preset"].value == ""
     assert speaker_comparison().views["summary"].layout is not v["summary"].layout
+
+
+# --- the Conversation tab ------------------------------------------------------------------------
+
+
+def test_conversation_tab_is_computed_when_first_opened():
+    box = speaker_comparison()
+    assert box.views["conversation"].value == ""
+    assert "Open the Conversation tab" in text_of(box.views["passage"].value)
+    box.controls["tabs"].selected_index = 4
+    html = text_of(box.views["conversation"].value)
+    assert "Who talks more" in html
+    assert "Could easily be chance in a text this short" in html
+    assert "seed 1963" in html
+    assert "Turn 1 of 54, Liu" in text_of(box.views["passage"].value)
+
+
+def test_word_shares_and_distinctive_words_against_chance(conv):
+    conv.controls["conv_view"].value = "shares"
+    html = text_of(conv.views["conversation"].value)
+    assert "51.2%" in html
+    assert "1,750 ÷ 3,420 = 51.2%" in html  # the arithmetic
+    assert "Shuffles: some word as high" in html
+    assert "together" in html
+    assert "Stands out" not in html
+
+
+def test_term_view_rates_strip_collocates_and_framing():
+    box = opened()
+    c = box.controls
+    c["conv_view"].value = "term"
+    html = box.views["conversation"].value
+    plain = text_of(html)
+    assert "The term: revisionism | revisionist | revisionists" in plain
+    assert "Too few to tell." in plain  # six uses in three turns
+    assert "Only 6 hits, from 3 turns" in plain
+    assert "Liu uses it first, in turn 15. Kim first uses it in turn 20, 5 turns later." in plain
+    assert "Dispersion strip" in html
+    assert html.count("<title>Turn ") == 6
+    assert "Gries" in plain
+    assert "up to 5 words either side" in plain
+    c["window"].value = 2
+    assert "up to 2 words either side" in text_of(box.views["conversation"].value)
+    c["conv_term"].value = "Pravda"
+    plain = text_of(box.views["conversation"].value)
+    assert "Liu uses it first, in turn 33. The other speaker never uses it." in plain
+
+
+def test_controls_a_view_does_not_use_are_disabled(conv):
+    c = conv.controls
+    expect = {
+        "shares": (True, True, True),
+        "term": (False, False, True),
+        "stance": (True, True, False),
+        "uptake": (False, True, True),
+        "agenda": (True, True, True),
+    }
+    for view, flags in expect.items():
+        c["conv_view"].value = view
+        assert (c["conv_term"].disabled, c["window"].disabled, c["marker"].disabled) == flags, view
+    c["conv_view"].value = "shares"
+
+
+def test_stance_view_says_whose_words_and_lists_every_marker():
+    box = opened()
+    c = box.controls
+    c["conv_view"].value = "stance"
+    plain = text_of(box.views["conversation"].value)
+    assert "These are the English translators' words." in plain
+    assert "Hedges (softening a claim)" in plain
+    c["marker"].value = "agreement"
+    html = box.views["conversation"].value
+    assert html.count("<mark>") == 9  # every agreement marker in the minutes, in context
+    assert "<mark>We agree</mark>" in html
+    assert "Very good" in html
+    assert 'href="https://arxiv.org/abs/1306.6078"' in html  # the source of each entry
+    # The passage of a marked turn highlights its markers.
+    c["turn"].value = 18
+    passage = box.views["passage"].value
+    assert "<mark>We agree</mark>" in passage
+    assert "Turn 18 of 54, Kim: marked turn 4 of 9" in text_of(passage)
+
+
+def test_uptake_and_agenda_views():
+    box = opened()
+    c = box.controls
+    c["conv_view"].value = "uptake"
+    plain = text_of(box.views["conversation"].value)
+    assert "Liu, turn 15" in plain
+    assert "Kim, turn 48 (1 turn later)" in plain
+    assert plain.count("revisionism") == 1  # a preset typed by name is not listed twice
+    assert "Kim, turn 20 (5 turns later)" in plain
+    c["conv_view"].value = "agenda"
+    plain = text_of(box.views["conversation"].value)
+    assert "3 turns share no theme with the turn before: Liu 2; Kim 1." in plain
+    assert "Did Comrade Premier read it yet?" in plain
+    assert "Runs of consecutive turns" in plain
+
+
+def test_turn_list_and_buttons_step_through_the_marked_turns():
+    box = opened()
+    c, passage = box.controls, box.views["passage"]
+    c["conv_view"].value = "term"  # revisionism: turns 15, 20 and 22
+    assert c["turn"].value == 1
+    visited = []
+    for _ in range(4):
+        c["next"].click()
+        visited.append(c["turn"].value)
+    assert visited == [15, 20, 22, 15]  # and round again
+    c["previous"].click()
+    assert c["turn"].value == 22
+    assert "<mark>revisionism</mark>" in passage.value
+    assert "Turn 22 of 54, Kim: marked turn 3 of 3" in text_of(passage.value)
+    c["turn"].value = 10
+    assert "not one of the marked turns" in text_of(passage.value)
+    assert '<span class="p63-ins">[Chinese People&#39;s]</span>' in passage.value
+
+
+def test_counting_switch_reaches_the_conversation_tab():
+    box = opened()
+    box.controls["conv_view"].value = "stance"
+    assert "counting only what was said" not in text_of(box.views["conversation"].value)
+    box.controls["text"].value = False
+    assert "counting only what was said" in text_of(box.views["conversation"].value)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_conversation_terms_are_escaped_and_never_raise(value):
+    box = opened()
+    for view in ("term", "uptake"):
+        box.controls["conv_view"].value = view
+        box.controls["conv_term"].value = value
+        box.controls["next"].click()
+        for html in (box.views["conversation"].value, box.views["passage"].value):
+            assert tags(html) <= SAFE_TAGS
+            assert "<script" not in html
+            assert "<img" not in html
+
+
+def test_hostile_values_in_the_data_reach_the_conversation_tab_escaped():
+    turns = pd.DataFrame(
+        {
+            "turn": [1, 2, 3],
+            "speaker": ["<b>Liu</b>", "Kim", "<b>Liu</b>"],
+            "text": [
+                "<script>x</script> revisionism? We agree.",
+                "[<img src=x>] revisionism",
+                "Yes",
+            ],
+        }
+    )
+    themes = pd.DataFrame({"turn": [1, 2, 3], "theme": ["<i>x</i>", "stalin", "stalin"]})
+    codebook = pd.DataFrame({"theme": ["<i>x</i>", "stalin"], "label": ["<u>X</u>", "Stalin"]})
+    box = opened(turns=turns, themes=themes, codebook=codebook)
+    for name, html in all_views(box).items():
+        assert tags(html) <= SAFE_TAGS, name
+        assert "<script>" not in html
+        assert "<img" not in html
+        assert "<b>" not in html
+
+
+def test_passage_segments():
+    text = "We [the Party] say revisionism."
+    pieces = passage_segments(text, [(19, 30), (4, 7)])
+    assert "".join(p["text"] for p in pieces) == text
+    assert [p["kind"] for p in pieces] == ["text", "ins", "mark_ins", "ins", "text", "mark", "text"]
+    assert passage_segments("", [(0, 3)]) == []
