@@ -289,12 +289,13 @@ def _new_widgets(build):
 def test_widget_shares_layouts_and_styles():
     box, made = _new_widgets(speaker_comparison)
     kinds = [type(x).__name__ for x in made]
-    # One Layout per look and one Style per kind of control.
-    assert kinds.count("Layout") <= 5
+    # One Layout per look and one Style per kind of control (the strip chart, hidden outside the
+    # term view, has its own).
+    assert kinds.count("Layout") <= 6
     assert sum(k.endswith("Style") for k in kinds) <= 10
     assert len(made) <= 50
     c, v = box.controls, box.views
-    assert len({id(x.layout) for x in v.values()}) == 1
+    assert len({id(x.layout) for k, x in v.items() if k != "strip"}) == 1
     assert c["measure"].style is c["preset"].style
     assert c["term"].layout.width == "32em"
     assert c["top_n"].style.description_width == "initial"
@@ -341,8 +342,15 @@ def test_term_view_rates_strip_collocates_and_framing():
     assert "Too few to tell." in plain  # six uses in three turns
     assert "Only 6 hits, from 3 turns" in plain
     assert "Liu uses it first, in turn 15. Kim first uses it in turn 20, 5 turns later." in plain
-    assert "Dispersion strip" in html
-    assert html.count("<title>Turn ") == 6
+    # The strip is a chart of its own whose strokes open their passage.
+    strip = box.views["strip"]
+    assert "Dispersion strip" in strip.svg
+    assert strip.svg.count("<title>Turn ") == 6
+    assert strip.layout.display is None
+    assert 'data-select="20"' in strip.svg
+    strip.selected = "20"  # what a click or Enter on a stroke sends
+    assert c["turn"].value == 20
+    assert "Turn 20" in box.views["passage"].value
     assert "Gries" in plain
     assert "up to 5 words either side" in plain
     c["window"].value = 2
@@ -350,6 +358,8 @@ def test_term_view_rates_strip_collocates_and_framing():
     c["conv_term"].value = "Pravda"
     plain = text_of(box.views["conversation"].value)
     assert "Liu uses it first, in turn 33. The other speaker never uses it." in plain
+    c["conv_view"].value = "shares"
+    assert box.views["strip"].layout.display == "none"  # only the term view has a strip
 
 
 def test_controls_a_view_does_not_use_are_disabled(conv):

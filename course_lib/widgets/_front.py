@@ -63,3 +63,8 @@ class SelectableSVG(_Front):  # type: ignore[misc]
 
     def __init__(self, svg: str = "", selected: str = "", **kwargs: Any) -> None:
         super().__init__(kind="svg", svg=svg, selected=selected, **kwargs)
+
+    @property
+    def value(self) -> str:
+        """The markup shown, read like an ``HTML`` widget's ``value``."""
+        return str(self.svg)

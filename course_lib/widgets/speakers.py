@@ -33,6 +33,7 @@ from course_lib.widgets._common import (
     Kit,
     clean_input,
 )
+from course_lib.widgets._front import SelectableSVG
 
 __all__ = [
     "CONVERSATION_VIEWS",
@@ -660,6 +661,7 @@ def _strip(where: pd.DataFrame, per_turn: pd.DataFrame, speakers: list[str]) -> 
             "y1": lanes.get(str(r.speaker), 6) + lane_h - 2,
             "colour": _colour(str(r.speaker)),
             "title": f"Turn {int(r.turn)}, {r.speaker}: {r.match}",
+            "turn": int(r.turn),
         }
         for r in where.itertuples(index=False)
     ]
@@ -687,6 +689,28 @@ def _strip(where: pd.DataFrame, per_turn: pd.DataFrame, speakers: list[str]) -> 
     }
 
 
+def strip_svg(where: pd.DataFrame, per_turn: pd.DataFrame, speakers: list[str]) -> str:
+    """The dispersion strip alone, each stroke selectable by its turn (pure).
+
+    Parameters
+    ----------
+    where : DataFrame
+        From :func:`course_lib.speakers.dispersion`.
+    per_turn : DataFrame
+        From :func:`course_lib.speakers.per_turn_counts`.
+    speakers : list of str
+
+    Returns
+    -------
+    str
+        SVG for :class:`course_lib.widgets._front.SelectableSVG`; ``""`` when the term is not
+        used.
+    """
+    if where.empty:
+        return ""
+    return render("speakers_strip.svg.j2", strip=_strip(where, per_turn, speakers))
+
+
 def term_html(
     terms: tuple[str, ...],
     per_turn: pd.DataFrame,
@@ -698,6 +722,7 @@ def term_html(
     framing: pd.DataFrame,
     window: int = 5,
     include_insertions: bool = True,
+    inline_chart: bool = True,
     n_resamples: int = sp.DEFAULT_RESAMPLES,
     seed: int = sp.DEFAULT_SEED,
     max_collocates: int = 15,
@@ -722,6 +747,10 @@ def term_html(
         As used (said in the view).
     max_collocates : int
         Rows of the collocate table.
+
+    inline_chart : bool, default True
+        Draw the dispersion strip inside the HTML; the widget draws it as a chart whose strokes
+        can be chosen instead (:func:`strip_svg`).
 
     Returns
     -------
@@ -800,6 +829,7 @@ def term_html(
         ],
         recipe=_recipe(n_resamples, seed),
         strip=_strip(where, per_turn, speakers) if not where.empty else None,
+        inline_chart=inline_chart,
         dp_text=dp_text,
         hit_header=["Turn", "Speaker", "Uses", "Words in the turn"],
         hit_rows=[
@@ -1471,6 +1501,9 @@ def speaker_comparison(
         value=categories[0] if categories else "",
         description="Marker:",
     )
+    # The dispersion strip, whose strokes open their passage (mouse or keyboard); its own layout,
+    # as it is hidden outside the term view.
+    strip_chart = SelectableSVG(layout=w.Layout(display="none"))
     turn_pick = kit.make(
         w.Dropdown,
         options=[(_turn_option(t, s, x), t) for t, (s, x) in turn_info.items()],
@@ -1582,7 +1615,7 @@ def speaker_comparison(
             near = sp.collocates(turns, terms, size, include_insertions=inc)
             return term_html(
                 terms, r["per_turn"], r["intervals"], r["comparison"], r["arithmetic"],
-                r["where"], near, r["framing"], size, inc,
+                r["where"], near, r["framing"], size, inc, inline_chart=False,
             )  # fmt: skip
 
         return cached(("term:html", terms, inc, size), make)
@@ -1716,7 +1749,17 @@ def speaker_comparison(
             "agenda": render_agenda,
         }[view]
         conversation_view.value = render()
-        key = (view, inc, conv_terms(), str(marker.value or "")) if view != "agenda" else (view,)
+        terms = conv_terms()
+        strip = ""
+        if view == "term" and terms:
+            r = term_results(terms, inc)
+            strip = cached(
+                ("term:strip", terms, inc),
+                lambda: strip_svg(r["where"], r["per_turn"], speakers),
+            )
+        strip_chart.svg = strip
+        strip_chart.layout.display = None if strip else "none"
+        key = (view, inc, terms, str(marker.value or "")) if view != "agenda" else (view,)
         state["marked"], state["what"], state["marks"] = cached(
             ("term:marked", *key), lambda: marked_turns(view, inc)
         )
@@ -1765,6 +1808,13 @@ def speaker_comparison(
     for control in (conv_view, conv_term, window, marker):
         control.observe(show_conversation, names="value")
     turn_pick.observe(show_passage, names="value")
+
+    def pick_stroke(change: dict[str, Any]) -> None:
+        chosen = str(change.get("new") or "")
+        if chosen.isdigit() and int(chosen) in turn_info:
+            turn_pick.value = int(chosen)
+
+    strip_chart.observe(pick_stroke, names="selected")
     previous_btn.on_click(lambda _: step(-1))
     next_btn.on_click(lambda _: step(+1))
 
@@ -1791,6 +1841,7 @@ def speaker_comparison(
                 conv_view,
                 row(conv_term, window, marker),
                 conversation_view,
+                strip_chart,
                 row(turn_pick, previous_btn, next_btn),
                 passage_view,
             ),
@@ -1836,5 +1887,6 @@ def speaker_comparison(
         "flow": flow_view,
         "conversation": conversation_view,
         "passage": passage_view,
+        "strip": strip_chart,
     }
     return box
