@@ -33,3 +33,29 @@ def test_every_course_widget_root_has_the_guard_and_the_stylesheet():
     assert "p63" in box._dom_classes
     assert any(isinstance(c, KeyGuard) for c in box.children)
     assert "<style>" in box.children[0].value
+
+
+def test_every_builder_puts_the_keyboard_guard_in_its_root(tmp_path):
+    """Each course widget root holds one KeyGuard, so every control keeps its own keys."""
+    from course_lib.widgets import (
+        capstone,
+        document_card,
+        question,
+        question_set,
+        reader,
+        speaker_comparison,
+        timeline,
+    )
+
+    built = [
+        capstone(folder=tmp_path),
+        document_card(),
+        question("L01-01", folder=tmp_path),
+        question_set(lesson=1, folder=tmp_path),
+        reader(),
+        speaker_comparison(),
+        timeline(),
+    ]
+    for box in built:
+        assert "p63" in box._dom_classes
+        assert sum(isinstance(c, KeyGuard) for c in box.children) == 1, box._dom_classes

@@ -290,10 +290,10 @@ def test_widget_shares_layouts_and_styles():
     box, made = _new_widgets(speaker_comparison)
     kinds = [type(x).__name__ for x in made]
     # One Layout per look and one Style per kind of control (the strip chart, hidden outside the
-    # term view, has its own).
-    assert kinds.count("Layout") <= 6
+    # term view, has its own, and so has the hidden keyboard guard).
+    assert kinds.count("Layout") <= 7
     assert sum(k.endswith("Style") for k in kinds) <= 10
-    assert len(made) <= 50
+    assert len(made) <= 52  # 50, plus the strip chart and the keyboard guard
     c, v = box.controls, box.views
     assert len({id(x.layout) for k, x in v.items() if k != "strip"}) == 1
     assert c["measure"].style is c["preset"].style

@@ -231,6 +231,17 @@ class Kit:
         """
         return self.make(w.HTML, value=value)
 
+    def guard(self) -> w.Widget:
+        """The hidden keyboard guard every course widget root holds (see ``_front.KeyGuard``).
+
+        Returns
+        -------
+        ipywidgets.Widget
+        """
+        from course_lib.widgets._front import KeyGuard
+
+        return KeyGuard(layout=self.layout(display="none"))
+
     def root(self, children: Iterable[w.Widget], name: str, **layout: Any) -> w.VBox:
         """The root box of a course widget: the stylesheet, the keyboard guard, the children.
 

@@ -263,6 +263,7 @@ class CapstoneView:
             w.VBox,
             children=[
                 kit.html(style_tag()),
+                kit.guard(),
                 self.question,
                 self.notice,
                 kit.html("<h4>1. Gather evidence</h4>"),

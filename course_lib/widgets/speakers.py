@@ -1855,6 +1855,7 @@ def speaker_comparison(
 
     box = column(
         kit.html(style_tag()),
+        kit.guard(),
         kit.html("<h3>Who speaks, and how</h3>"),
         text_mode,
         summary_view,

@@ -158,7 +158,7 @@ def question(
         kit=kit,
         learner_key=learner_key(store.folder),
     )
-    extra: list[Any] = [kit.html(style_tag())]
+    extra: list[Any] = [kit.html(style_tag()), kit.guard()]
     if problem:
         extra.append(kit.html(problem))
     if on_binder(env):
@@ -209,7 +209,7 @@ class QuestionSetView:
             )
             for q in self.questions
         ]
-        top: list[Any] = [kit.html(style_tag()), self.title]
+        top: list[Any] = [kit.html(style_tag()), kit.guard(), self.title]
         if binder:
             top += [kit.html(binder_notice_html()), self.binder_link]
         top += [self.notice, self.name, self.progress]
