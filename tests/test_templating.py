@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,15 @@ def test_every_template_autoescapes():
     for path in TEMPLATES.glob("*.j2"):
         env.parse(path.read_text(encoding="utf-8"))  # parses
         assert "autoescape false" not in path.read_text(encoding="utf-8")
+
+
+def test_compiled_templates_are_cached_between_processes_in_a_private_folder():
+    import jinja2
+
+    from course_lib import templating
+
+    cache = templating._environment().bytecode_cache
+    assert isinstance(cache, jinja2.FileSystemBytecodeCache)
+    folder = Path(cache.directory)
+    assert folder.is_dir()
+    assert folder.stat().st_mode & 0o077 == 0  # only this user can read or plant templates
