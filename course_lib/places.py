@@ -66,12 +66,15 @@ LINE_KINDS = frozenset({"river", "line", "route"})
 #: every capitalised word of the minutes is a place, one of these, or not a place name at all).
 NOT_MAPPED: dict[str, str] = {
     "Korea": "a country (the map shows it whole)",
+    "Korean": "adjective of a country (Korea)",
+    "Chinese": "adjective of a country (China)",
     "China": "a country (the map shows its north-east)",
     "Soviet Union": "a country; its capital, Moscow, has an arrow",
     "Soviets": "the Soviet Union's people or government",
     "Japan": "a country (the inset shows its Sea of Japan coast)",
     "Albania": "a country far outside the map",
     "Bulgaria": "a country far outside the map",
+    "Bulgarian": "adjective of a country (Bulgaria) far outside the map",
     "Poland": "a country far outside the map",
     "Romania": "a country far outside the map",
     "Czechoslovakia": "a country far outside the map",
@@ -80,6 +83,7 @@ NOT_MAPPED: dict[str, str] = {
     "American": "adjective of a country (the United States) far outside the map",
     "Europe": "a continent",
     "Eastern Europe": "a region",
+    "European": "adjective of a continent",
     "Far East": "a region",
     "Manchurian": "the region of north-east China, named only in a party committee's name "
     "(turn 11); no single point stands for it",
@@ -405,7 +409,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     Examples
     --------
     >>> round(distance_km(40.12917, 124.39472, 39.61778, 125.66472))
-    121
+    122
     """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -523,8 +527,8 @@ def clip_polygon(ring: Sequence[Point], box: Box) -> list[Point]:
 
     Examples
     --------
-    >>> clip_polygon([(0, 0), (4, 0), (4, 4), (0, 4)], (1, 1, 2, 2))
-    [(1, 1), (2, 1), (2, 2), (1, 2)]
+    >>> sorted(clip_polygon([(0, 0), (4, 0), (4, 4), (0, 4)], (1, 1, 2, 2)))
+    [(1.0, 1), (1.0, 2), (2.0, 1), (2.0, 2)]
     """
     x0, y0, x1, y1 = box
     pts = list(ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring)
