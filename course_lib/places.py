@@ -41,19 +41,24 @@ __all__ = [
     "MAIN_EXTENT",
     "NOT_MAPPED",
     "REFERENCE",
+    "card_context",
+    "check_places",
     "clip_line",
     "clip_polygon",
     "distance_km",
     "format_coordinates",
+    "line_points",
     "load_basemap",
     "load_place_lines",
     "load_places",
     "map_layout",
+    "nearest_km",
     "place_card_html",
     "place_passages",
     "places_for_turn",
     "prepare_places",
     "shipped",
+    "shipped_geometry",
     "spellings",
 ]
 
@@ -417,6 +422,40 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def nearest_km(lat: float, lon: float, polylines: Iterable[Sequence[Sequence[float]]]) -> float:
+    """Great-circle distance from a point to the nearest point of some polylines (in km).
+
+    Each segment is sampled every few kilometres, which is ample at the map's scale.
+
+    Parameters
+    ----------
+    lat, lon : float
+        The point, in degrees.
+    polylines : iterable of sequences of (lon, lat)
+
+    Returns
+    -------
+    float
+        ``inf`` when there are no points.
+
+    Examples
+    --------
+    >>> round(nearest_km(40.12917, 124.39472, [[(124.3, 38.0), (129.3, 38.0)]]))
+    237
+    """
+    best = math.inf
+    for line in polylines:
+        pts = [(float(p[0]), float(p[1])) for p in line]
+        for (x0, y0), (x1, y1) in (
+            itertools.pairwise(pts) if len(pts) > 1 else [(pts[0], pts[0])] if pts else []
+        ):
+            steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / 0.02))
+            for k in range(steps + 1):
+                t = k / steps
+                best = min(best, distance_km(lat, lon, y0 + t * (y1 - y0), x0 + t * (x1 - x0)))
+    return best
+
+
 def format_coordinates(lat: float, lon: float) -> str:
     """``"39.618° N, 125.665° E"``.
 
@@ -431,6 +470,23 @@ def format_coordinates(lat: float, lon: float) -> str:
     ns = "N" if lat >= 0 else "S"
     ew = "E" if lon >= 0 else "W"
     return f"{abs(lat):.3f}° {ns}, {abs(lon):.3f}° {ew}"
+
+
+@cache
+def shipped_geometry() -> dict[str, list[list[tuple[float, float]]]]:
+    """The drawn lines of the shipped line places (rivers, lines, routes), by place id (cached).
+
+    Returns
+    -------
+    dict
+    """
+    lines, basemap = load_place_lines(), load_basemap()
+    places = load_places()
+    return {
+        str(r["id"]): line_points(str(r["id"]), lines, basemap)
+        for r in places.to_dict("records")
+        if r["kind"] in LINE_KINDS
+    }
 
 
 def place_card_html(place_id: object, places: pd.DataFrame | None = None) -> str:
@@ -452,10 +508,17 @@ def place_card_html(place_id: object, places: pd.DataFrame | None = None) -> str
     match = frame[frame["id"] == place_id] if isinstance(place_id, str) else frame.iloc[0:0]
     if not len(match):
         return render_macro("map_panes.html.j2", "missing")
-    return render_macro("map_panes.html.j2", "card", card_context(match.iloc[0].to_dict(), frame))
+    geometry = shipped_geometry() if places is None else None
+    return render_macro(
+        "map_panes.html.j2", "card", card_context(match.iloc[0].to_dict(), frame, geometry)
+    )
 
 
-def card_context(place: Mapping[str, Any], places: pd.DataFrame | Rows) -> dict[str, Any]:
+def card_context(
+    place: Mapping[str, Any],
+    places: pd.DataFrame | Rows,
+    geometry: Mapping[str, Sequence[Sequence[Sequence[float]]]] | None = None,
+) -> dict[str, Any]:
     """What a place card or pane shows, as plain values for a template.
 
     Parameters
@@ -465,6 +528,9 @@ def card_context(place: Mapping[str, Any], places: pd.DataFrame | Rows) -> dict[
     places : DataFrame or records
         All prepared places (for the place it lies within, those within it, and the distance
         from :data:`REFERENCE`).
+    geometry : mapping, optional
+        Drawn lines by place id (:func:`shipped_geometry`): the distance to a river, line or
+        route is then to its nearest point; without it, a line place gets no distance.
 
     Returns
     -------
@@ -476,8 +542,12 @@ def card_context(place: Mapping[str, Any], places: pd.DataFrame | Rows) -> dict[
     lat, lon = float(place["lat"]), float(place["lon"])
     ref = by_id.get(REFERENCE)
     distance = None
+    line = _str(place.get("kind")) in LINE_KINDS
     if ref is not None and pid != REFERENCE and not _str(place.get("within")):
-        distance = round(distance_km(float(ref["lat"]), float(ref["lon"]), lat, lon))
+        if not line:
+            distance = round(distance_km(float(ref["lat"]), float(ref["lon"]), lat, lon))
+        elif geometry and geometry.get(pid):
+            distance = round(nearest_km(float(ref["lat"]), float(ref["lon"]), geometry[pid]))
     within = by_id.get(_str(place.get("within")))
     inside = [
         {"name": _str(r["name"]), "turns": list(r.get("turns") or []), "note": _str(r.get("note"))}
@@ -495,6 +565,7 @@ def card_context(place: Mapping[str, Any], places: pd.DataFrame | Rows) -> dict[
         if not pd.isna(place.get("approximate"))
         else False,
         "distance": distance,
+        "to_nearest": line,
         "reference": _str(ref["name"]) if ref is not None else "",
         "within": _str(within["name"]) if within is not None else "",
         "inside": inside,
@@ -805,10 +876,24 @@ def _edge_point(origin: Point, direction: Point, box: Box, inset: float) -> Poin
     return (origin[0] + t * dx, origin[1] + t * dy)
 
 
-def _line_points(
+def line_points(
     place_id: str, lines: pd.DataFrame | Rows | None, basemap: Mapping[str, Any]
 ) -> list[list[tuple[float, float]]]:
-    """A line place's polylines as (lon, lat): from place_lines, else from the base map."""
+    """A line place's polylines as (lon, lat): from ``place_lines``, else from the base map.
+
+    Parameters
+    ----------
+    place_id : str
+    lines : DataFrame or records, optional
+        :func:`load_place_lines`.
+    basemap : mapping
+        :func:`load_basemap` (its ``lines``: the Yalu, the armistice line).
+
+    Returns
+    -------
+    list of list of (float, float)
+        Empty when the place has no drawing.
+    """
     rows = lines.to_dict("records") if isinstance(lines, pd.DataFrame) else list(lines or [])
     pts = sorted(
         (
@@ -883,7 +968,7 @@ def map_layout(
         kind = _str(r.get("kind"))
         lon, lat = float(r["lon"]), float(r["lat"])
         if kind in LINE_KINDS:
-            polylines = _line_points(pid, lines, basemap)
+            polylines = line_points(pid, lines, basemap)
             if kind == "route":
                 inset_rows.append((r, polylines))
                 continue

@@ -308,3 +308,17 @@ def test_the_injection_check_catches_markup():
     assert injected('<img src=x onerror="alert(1)">') == ["img", "img onerror"]
     assert injected('<a href=" javascript:alert(1)">x</a>') == ["a href= javascript:alert(1)"]
     assert injected('<g aria-label="&lt;img src=x onerror=alert(1)&gt;"></g>') == []
+
+
+def test_distances_help_judge_turns_45_and_46(widget):
+    """The pane gives each place's distance from Andong; for a line, to its nearest point."""
+    p = widget.parts
+    found = {}
+    for pid in ("parallel_38", "anju", "pyongyang", "cheongcheon"):
+        p["place"].value = pid
+        m = re.search(r"([\d,]+) km from Andong \(Dandong\) in a straight line", p["pane"].value)
+        assert m, pid
+        found[pid] = int(m.group(1).replace(",", ""))
+    assert found["cheongcheon"] < found["anju"] < found["pyongyang"] < found["parallel_38"]
+    p["place"].value = "parallel_38"
+    assert "to its nearest point" in p["pane"].value

@@ -349,7 +349,7 @@ def test_every_line_place_has_a_drawing_near_its_point(raw, lines, basemap):
     for r in raw.to_dict("records"):
         if r["kind"] not in pl.LINE_KINDS:
             continue
-        polylines = pl._line_points(r["id"], lines, basemap)
+        polylines = pl.line_points(r["id"], lines, basemap)
         assert polylines, r["id"]
         assert all(len(p) >= 2 for p in polylines), r["id"]
         nearest = min(
@@ -604,3 +604,10 @@ def test_hostile_place_data_is_escaped_in_the_svg(raw, turns, lines, basemap):
     assert "<img" not in svg
     assert 'onclick="' not in svg
     assert "&lt;script&gt;" in svg
+
+
+def test_distance_to_a_line_is_to_its_nearest_point():
+    # Andong to latitude 38 N: due south, about 2.13 degrees of latitude
+    assert 230 < pl.nearest_km(40.12917, 124.39472, [[(124.3, 38.0), (129.3, 38.0)]]) < 240
+    assert pl.nearest_km(40.0, 125.0, [[(125.0, 40.0), (126.0, 41.0)]]) == 0
+    assert pl.nearest_km(40.0, 125.0, []) == math.inf

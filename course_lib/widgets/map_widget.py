@@ -113,6 +113,7 @@ def place_pane_html(
     place_id: object,
     documents: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
+    geometry: Mapping[str, Any] | None = None,
 ) -> str:
     """The place pane: what and where, its sources, and every passage of the minutes naming it.
 
@@ -126,6 +127,8 @@ def place_pane_html(
         The chosen place; an unknown or missing id gives a short prompt.
     documents, events : DataFrame, optional
         The corroboration set and the timeline, for the records that name the place.
+    geometry : mapping, optional
+        Drawn lines by place id, for the distance to a river, line or route.
 
     Returns
     -------
@@ -135,7 +138,7 @@ def place_pane_html(
     if not isinstance(place_id, str) or place_id not in set(places["id"]):
         return render_macro("map_panes.html.j2", "choose")
     row = places[places["id"] == place_id].iloc[0].to_dict()
-    card = pl.card_context(row, places)
+    card = pl.card_context(row, places, geometry)
     passages = pl.place_passages(row, turns)
     docs = _documents(list(row.get("documents") or []), documents)
     evs = _events(list(row.get("events") or []), events)
@@ -252,6 +255,11 @@ def conversation_map(
     lines = pl.load_place_lines() if lines is None else lines
     basemap = pl.load_basemap() if basemap is None else basemap
 
+    geometry = {
+        str(r["id"]): pl.line_points(str(r["id"]), lines, basemap)
+        for r in prepared.to_dict("records")
+        if r["kind"] in pl.LINE_KINDS
+    }
     kit = Kit()
     options = place_options(prepared)
     ids = {v for _, v in options}
@@ -271,7 +279,7 @@ def conversation_map(
         style={"description_width": "initial"},
         layout={"width": "auto", "max_width": "100%"},
     )
-    pane = kit.html(place_pane_html(prepared, turns, start, documents, events))
+    pane = kit.html(place_pane_html(prepared, turns, start, documents, events, geometry))
     legend = kit.html(render_macro("map_panes.html.j2", "legend", _reference_name(prepared)))
     table = kit.html(places_table_html(prepared))
     table_box = w.Accordion(children=[table], titles=("The places, as a table",))
@@ -282,7 +290,7 @@ def conversation_map(
         key = pick.value
         if key not in panes:
             panes[key] = (
-                place_pane_html(prepared, turns, key, documents, events),
+                place_pane_html(prepared, turns, key, documents, events, geometry),
                 map_status(prepared, key),
             )
         pane.value, status.value = panes[key]
