@@ -1092,6 +1092,21 @@ def map_layout(
         countries.append({"label": text, "x": round(x, 1), "y": round(y, 1)})
     parallel = next((m for m in line_marks if m["id"] == "parallel_38"), None)
     n_named = sum(1 for r in rows if _named(r))
+    # The buttons, in the order the keyboard walks them (front.js follows the document): the
+    # lines first, so that the marks of the places on them lie on top and take the clicks (the
+    # Cheongcheon passes through Anju), then the places in the table's order (the order of the
+    # story, Andong first), the arrows, and the inset's route with Niigata on top of it.
+    rank = {str(r["id"]): k for k, r in enumerate(rows)}
+    typed = (
+        [("line", m) for m in line_marks]
+        + [("point", m) for m in marks]
+        + [("arrow", m) for m in arrows]
+        + [("route", m) for m in inset_doc["routes"]]
+        + [("inset_point", m) for m in inset_doc["marks"]]
+    )
+    layer = {"line": 0, "point": 1, "arrow": 2, "route": 3, "inset_point": 4}
+    typed.sort(key=lambda tm: (layer[tm[0]], rank.get(tm[1]["id"], 0)))
+    buttons = [{"type": t, **m} for t, m in typed]
     return {
         "width": width,
         "height": height,
@@ -1110,6 +1125,7 @@ def map_layout(
         "marks": marks,
         "arrows": arrows,
         "inset": inset_doc,
+        "buttons": buttons,
         "scale": scale,
         "countries": countries,
         "has_parallel": parallel is not None,
@@ -1165,6 +1181,9 @@ def _inset_layout(
         out_marks.append(
             {
                 "id": str(r["id"]),
+                "kind": _str(r.get("kind")),
+                "shape": "circle",
+                "leader": False,
                 "x": round(m["x"], 1),
                 "y": round(m["y"], 1),
                 "named": _named(r),

@@ -322,3 +322,20 @@ def test_distances_help_judge_turns_45_and_46(widget):
     assert found["cheongcheon"] < found["anju"] < found["pyongyang"] < found["parallel_38"]
     p["place"].value = "parallel_38"
     assert "to its nearest point" in p["pane"].value
+
+
+def test_the_keyboard_order_follows_the_story_and_marks_take_the_clicks(widget, places):
+    """The map's buttons come in the document order the keyboard follows: the lines first (so
+    the marks of places on a line lie on top of it and take the clicks: the Cheongcheon passes
+    through Anju), then the places in the table's order, Andong (turn 45) first."""
+    svg = widget.parts["chart"].svg
+    ids = re.findall(r'data-select="([^"]+)"', svg)
+    kinds = dict(zip(places["id"], places["kind"], strict=True))
+    lines = [i for i in ids if kinds[i] in pl.LINE_KINDS and i != "repatriation_route"]
+    assert ids[: len(lines)] == lines
+    points = [i for i in ids if kinds[i] not in pl.LINE_KINDS and i not in ("beijing", "moscow")]
+    table_order = [r["id"] for r in places.to_dict("records") if r["id"] in points]
+    assert [i for i in ids if i in points and i != "niigata"] == table_order[: len(points) - 1]
+    assert ids.index("anju") > ids.index("cheongcheon")
+    assert ids.index("niigata") > ids.index("repatriation_route")
+    assert [i for i in ids if i in points][:2] == ["andong", "sinuiju"]
