@@ -233,8 +233,9 @@ def conversation_map(
     -------
     ipywidgets.VBox
         The map (places are buttons: click, or Tab to the map and use the arrow keys and Enter),
-        a place list that does the same, the place pane with the passages that name the place,
-        the key, and the table of places (collapsed). The parts are reachable by name through
+        a place list that does the same, the place pane with the passages that name the place
+        (right under the map, so a choice shows at once), the key, and the table of places
+        (collapsed). The parts are reachable by name through
         the container's ``parts`` attribute.
     """
     from course_lib import data
@@ -310,9 +311,9 @@ def conversation_map(
             kit.html("<h3>A map of the conversation</h3>"),
             status,
             chart,
-            legend,
             pick,
             pane,
+            legend,
             table_box,
         ],
         "map",
