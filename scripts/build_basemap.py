@@ -466,12 +466,12 @@ def to_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def write_atomic(path: Path, content: bytes) -> None:
-    """Write through a temporary sibling, then move it into place (mode 0644: shipped data)."""
+    """Write through a temporary sibling (owner-only, as ``build_data.py`` does), then move it
+    into place, so a failed run never leaves half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
-        Path(tmp).chmod(0o644)
         Path(tmp).replace(path)
     finally:
         Path(tmp).unlink(missing_ok=True)
