@@ -193,6 +193,34 @@ def _speakers_conv_toggle() -> Update:
     return _cycle_setter(box.controls["text"], [False, True])
 
 
+# --- the map of the conversation (issue 13, section 4) ------------------------------------------
+
+
+def _map() -> Any:
+    from course_lib.widgets import conversation_map
+
+    return conversation_map()
+
+
+@register("map.select_on_map")
+def _map_select() -> Update:
+    """A click (or Enter) on a mark: the browser sets the chart's ``selected``."""
+    box = _map()
+    chart = box.parts["chart"]
+    cycle = itertools.cycle(["anju", "andong", "pyongyang", "moscow", "repatriation_route"])
+
+    def update() -> None:
+        chart.selected = next(cycle)
+
+    return update
+
+
+@register("map.place_list")
+def _map_place_list() -> Update:
+    box = _map()
+    return _cycle_setter(box.parts["place"], ["jeongju", "cheongcheon", "daedong_bridge", None])
+
+
 # --- measuring -----------------------------------------------------------------------------------
 
 

@@ -456,8 +456,9 @@ def explain_options(
     row: Mapping[str, object],
     people: pd.DataFrame | Rows | None,
     glossary: pd.DataFrame | Rows | None,
+    places: pd.DataFrame | Rows | str | None = "shipped",
 ) -> list[tuple[str, str]]:
-    """The people and glossary terms named in one turn, for the "Explain" menu.
+    """The people, glossary terms and places named in one turn, for the "Explain" menu.
 
     Parameters
     ----------
@@ -469,11 +470,16 @@ def explain_options(
     glossary : DataFrame or None
         As from :func:`course_lib.load_glossary` (``term``, ``aliases`` separated by ``|``); a
         term is listed when it or an alias occurs in the turn.
+    places : DataFrame, records, None or "shipped"
+        As from :func:`course_lib.places.load_places` (a place is listed when one of its
+        spellings occurs in the turn, by the same search as the terms); ``"shipped"`` (the
+        default) uses the data package's places, and leaves them out if they cannot be loaded;
+        ``None`` lists none.
 
     Returns
     -------
     list of (label, key)
-        ``key`` is ``"person:<id>"`` or ``"term:<term>"``.
+        ``key`` is ``"person:<id>"``, ``"term:<term>"`` or ``"place:<id>"``.
     """
     turn = int(row["turn"])
     speaker_name = _SPEAKER_NAMES.get(str(row.get("speaker")), "")
@@ -494,18 +500,40 @@ def explain_options(
                 continue
             if find_term(text, (term, *_split(g.get("aliases")))):
                 options.append((f"Term: {term}", f"term:{term}"))
+    for p in _places_in(places, text):
+        options.append((f"Place: {p.get('name')}", f"place:{p.get('id')}"))
     return options
 
 
-def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFrame | None) -> str:
-    """The explanation pane for a person or a glossary term, with its source.
+def _places_in(places: pd.DataFrame | Rows | str | None, text: str) -> list[Mapping[str, object]]:
+    """The places named in a text (course_lib.places); none if the table cannot be loaded."""
+    if places is None:
+        return []
+    try:
+        from course_lib import places as pl
+
+        table = pl.shipped() if isinstance(places, str) else places
+        return [p for p in _records(table) if find_term(text, pl.spellings(p))]  # type: ignore[arg-type]
+    except Exception:  # a missing or damaged places table must not break the reader
+        return []
+
+
+def explain_html(
+    key: object,
+    people: pd.DataFrame | None,
+    glossary: pd.DataFrame | None,
+    places: pd.DataFrame | None = None,
+) -> str:
+    """The explanation pane for a person, a glossary term or a place, with its source.
 
     Parameters
     ----------
     key : object
-        ``"person:<id>"`` or ``"term:<term>"`` (from :func:`explain_options`); anything else
-        gives a short prompt.
+        ``"person:<id>"``, ``"term:<term>"`` or ``"place:<id>"`` (from
+        :func:`explain_options`); anything else gives a short prompt.
     people, glossary : DataFrame or None
+    places : DataFrame, optional
+        As from :func:`course_lib.places.prepare_places` (default: the data package's).
 
     Returns
     -------
@@ -551,6 +579,13 @@ def explain_html(key: object, people: pd.DataFrame | None, glossary: pd.DataFram
                 source_2_title=_text(g.get("source_2_title")),
                 source_2_url=_text(g.get("source_2_url")),
             )
+    if kind == "place":
+        try:
+            from course_lib.places import place_card_html
+
+            return place_card_html(ident, places)
+        except Exception:  # a missing or damaged places table must not break the reader
+            pass
     return render("reader_explain.html.j2", kind="missing")
 
 

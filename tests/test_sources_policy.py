@@ -1,4 +1,4 @@
-"""The source policy (data/editorial/README.md) holds for every timeline, link, glossary and people row."""
+"""The source policy (data/editorial/README.md) holds for every timeline, link, glossary, people and place row."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ TABLES = {
         DATA / "event_links.csv",
         ("event_id", "turn", "quote"),
         [("source_title", "source_url")],
+    ),
+    "places": (
+        DATA / "places.csv",
+        ("id",),
+        [("source_title", "source_url"), ("source_2_title", "source_2_url")],
     ),
 }
 URL = re.compile(r"^https?://\S+$")
@@ -129,7 +134,7 @@ def test_titles_and_urls_come_in_pairs_and_urls_are_http(table):
                 assert len(title) > 10, (table, row_id(table, row), title)
 
 
-@pytest.mark.parametrize("table", ["timeline", "glossary", "people"])
+@pytest.mark.parametrize("table", ["timeline", "glossary", "people", "places"])
 def test_every_row_has_a_source(table):
     for row in rows(table):
         if table == "people" and not row["role_1963"].strip():
@@ -163,7 +168,7 @@ def test_no_row_rests_only_on_denied_or_reference_sources(table, rules):
     assert offenders == []
 
 
-@pytest.mark.parametrize("table", ["timeline", "glossary", "people"])
+@pytest.mark.parametrize("table", ["timeline", "glossary", "people", "places"])
 def test_no_first_source_is_denied(table, rules):
     # The first source is the one the widgets show; a denied site must never be it.
     for row in rows(table):
