@@ -342,13 +342,13 @@ def _tie_capstones(
                 "used": False,
             }
         )
-    for key, extra in essays_only.items():
+    for learner_id, only in essays_only.items():
         problems.append(
             Problem(
-                extra["files"].split(", ")[0],
+                only["files"].split(", ")[0],
                 None,
                 "capstone",
-                f"{extra['files']}: an essay by “{extra['label']}” (learner id {key[:8]}…) "
+                f"{only['files']}: an essay by “{only['label']}” (learner id {learner_id[:8]}…) "
                 "with no answers export of theirs in the folder",
             )
         )
