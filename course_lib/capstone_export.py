@@ -4,6 +4,16 @@
 answers folder's ``exports/`` (atomically, owner-only, never replacing an earlier export), named
 like every other hand-in (:func:`course_lib.exports.export_name`):
 ``Mina-Park_lesson-05_2026-12-04_essay.html``.
+
+Whose essay it is
+-----------------
+Both formats open with the same lines naming the learner, one per line, from
+:data:`META_FIELDS`: ``**Name:** Mina Park`` and ``**Learner id:** 0123…`` in Markdown,
+``<p class="p63-meta"><strong>Name:</strong> Mina Park</p>`` in HTML. The learner id is the one in
+the learner's profile (:mod:`course_lib.profile`) and in their answers CSV, so the instructor can
+tie the essay to its writer even when two students typed the same name. The instructor's reader
+(:mod:`course_lib.instructor.capstones`) reads these lines back with :func:`read_meta_line`: the
+form is defined here and nowhere else.
 """
 
 from __future__ import annotations
@@ -18,7 +28,18 @@ from course_lib.capstone import RUBRIC, CapstoneState, format_evidence, rubric_s
 from course_lib.exports import export_name
 from course_lib.localtime import readable
 
-__all__ = ["FORMATS", "SOURCE", "SOURCE_URL", "essay_context", "export", "to_html", "to_markdown"]
+__all__ = [
+    "FORMATS",
+    "META_FIELDS",
+    "SOURCE",
+    "SOURCE_URL",
+    "essay_context",
+    "export",
+    "meta_lines",
+    "read_meta_line",
+    "to_html",
+    "to_markdown",
+]
 
 #: The export formats: key to (label, extension, MIME type).
 FORMATS = {"html": ("HTML page", "html", "text/html"), "md": ("Markdown", "md", "text/markdown")}
@@ -29,14 +50,81 @@ SOURCE = (
 SOURCE_URL = "https://digitalarchive.wilsoncenter.org/document/116542"
 #: The lesson the capstone belongs to (in file names).
 LESSON = 5
+#: The lines that say whose essay it is, in order: (key, label). Written by :func:`to_markdown`
+#: and the page template (through :func:`meta_lines`), read back by :func:`read_meta_line`.
+META_FIELDS = (("name", "Name"), ("learner_id", "Learner id"))
+_META = re.compile(
+    r"\s*(\*\*)?\s*(" + "|".join(re.escape(label) for _, label in META_FIELDS) + r")\s*:"
+    r"\s*(?(1)\*\*)(.*)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def meta_lines(name: str, learner_id: str = "") -> list[tuple[str, str]]:
+    """The (label, value) lines that say whose essay it is, those with a value (pure).
+
+    Parameters
+    ----------
+    name : str
+        The learner's name.
+    learner_id : str
+        Their id (:class:`course_lib.profile.Profile`).
+
+    Returns
+    -------
+    list of (str, str)
+
+    Examples
+    --------
+    >>> meta_lines(" Mina  Park ", "0123456789abcdef0123456789abcdef")
+    [('Name', 'Mina Park'), ('Learner id', '0123456789abcdef0123456789abcdef')]
+    >>> meta_lines("")
+    []
+    """
+    values = {"name": _norm(name), "learner_id": _norm(learner_id)}
+    return [(label, values[key]) for key, label in META_FIELDS if values[key]]
+
+
+def read_meta_line(text: str) -> tuple[str, str] | None:
+    """Read back one line written from :func:`meta_lines`, in either format (pure).
+
+    Parameters
+    ----------
+    text : str
+        A Markdown line (``**Learner id:** 0123…``) or the text of an HTML paragraph
+        (``Learner id: 0123…``).
+
+    Returns
+    -------
+    (str, str) or None
+        The key from :data:`META_FIELDS` (``"name"``, ``"learner_id"``) and the value, or
+        ``None`` for any other line.
+
+    Examples
+    --------
+    >>> read_meta_line("**Learner id:** 0123abc")
+    ('learner_id', '0123abc')
+    >>> read_meta_line("Name: Mina Park")
+    ('name', 'Mina Park')
+    >>> read_meta_line("Question: Why?") is None
+    True
+    """
+    m = _META.fullmatch(text)
+    if m is None:
+        return None
+    key = next(k for k, label in META_FIELDS if label.lower() == m.group(2).lower())
+    return key, _norm(m.group(3))
+
+
 def essay_context(
-    state: CapstoneState, when: datetime | None = None, tz: tzinfo | None = None
+    state: CapstoneState,
+    when: datetime | None = None,
+    tz: tzinfo | None = None,
+    learner_id: str = "",
 ) -> dict[str, Any]:
     """Everything the essay's templates show (pure).
 
@@ -47,6 +135,8 @@ def essay_context(
         The export time, shown in local time.
     tz : tzinfo, optional
         The zone to show it in (default: local).
+    learner_id : str
+        The learner's id, shown under their name (``meta``).
 
     Returns
     -------
@@ -56,6 +146,7 @@ def essay_context(
     paragraphs = [_norm(p) for p in re.split(r"\n\s*\n", state.essay.strip()) if p.strip()]
     return {
         "name": _norm(state.name),
+        "meta": meta_lines(state.name, learner_id),
         "exported": readable(when, tz) if when is not None else "",
         "question": state.question,
         "paragraphs": paragraphs,
@@ -69,7 +160,10 @@ def essay_context(
 
 
 def to_markdown(
-    state: CapstoneState, when: datetime | None = None, tz: tzinfo | None = None
+    state: CapstoneState,
+    when: datetime | None = None,
+    tz: tzinfo | None = None,
+    learner_id: str = "",
 ) -> str:
     """The capstone as a Markdown document (pure).
 
@@ -79,15 +173,17 @@ def to_markdown(
     when : datetime, optional
         Printed as the export time (local time).
     tz : tzinfo, optional
+    learner_id : str
+        Printed under the name (see :data:`META_FIELDS`).
 
     Returns
     -------
     str
     """
-    e = essay_context(state, when, tz)
+    e = essay_context(state, when, tz, learner_id)
     lines = ["# Pyongyang 1963: capstone essay", ""]
-    if e["name"]:
-        lines += [f"**Name:** {e['name']}", ""]
+    for label, value in e["meta"]:
+        lines += [f"**{label}:** {value}", ""]
     if e["exported"]:
         lines += [f"*Exported {e['exported']}*", ""]
     lines += [f"**Question:** {e['question']}", "", "## Essay", ""]
@@ -104,7 +200,12 @@ def to_markdown(
     return "\n".join(lines)
 
 
-def to_html(state: CapstoneState, when: datetime | None = None, tz: tzinfo | None = None) -> str:
+def to_html(
+    state: CapstoneState,
+    when: datetime | None = None,
+    tz: tzinfo | None = None,
+    learner_id: str = "",
+) -> str:
     """The capstone as a standalone HTML page (template ``capstone_page.html.j2``; pure).
 
     Parameters
@@ -112,6 +213,8 @@ def to_html(state: CapstoneState, when: datetime | None = None, tz: tzinfo | Non
     state : CapstoneState
     when : datetime, optional
     tz : tzinfo, optional
+    learner_id : str
+        Shown under the name (see :data:`META_FIELDS`).
 
     Returns
     -------
@@ -119,10 +222,8 @@ def to_html(state: CapstoneState, when: datetime | None = None, tz: tzinfo | Non
     """
     from course_lib.templating import Markup, render, stylesheet
 
-    return (
-        render("capstone_page.html.j2", e=essay_context(state, when, tz), css=Markup(stylesheet()))
-        + "\n"
-    )
+    e = essay_context(state, when, tz, learner_id)
+    return render("capstone_page.html.j2", e=e, css=Markup(stylesheet())) + "\n"
 
 
 def export(
@@ -143,7 +244,8 @@ def export(
     when : datetime, optional
         Default now.
     learner_id : str
-        Names the file when the state has no name.
+        Printed under the name (the instructor ties the essay to the learner by it), and names
+        the file when the state has no name.
 
     Returns
     -------
@@ -164,6 +266,7 @@ def export(
         from course_lib.capstone_draft import answers_dir
 
         folder = answers_dir()
-    text = to_html(state, when) if fmt == "html" else to_markdown(state, when)
+    render = to_html if fmt == "html" else to_markdown
+    text = render(state, when, learner_id=learner_id)
     name = export_name("essay", FORMATS[fmt][1], state.name, learner_id, LESSON, when)
     return fileio.write_new(Path(folder) / "exports" / name, text)

@@ -2,9 +2,11 @@
 
 Usage: ``python scripts/make_synthetic_class.py FOLDER [--n 300] [--seed 1963]``
 
-One sub-folder per student with ``answers.csv`` in the current export format (learner id, name,
-attempts, "show the answer" used...) and, for most who reached lesson 05, a capstone essay
-(HTML or Markdown). The same seed always writes the same class. See
+One sub-folder per student with the files a learner hands in today, written by the learner's
+own writers (:mod:`course_lib.exports`, :mod:`course_lib.capstone_export`) under their own names:
+the answers CSV (learner id, name, attempts, "show the answer" used...; one for the course, or
+one per lesson for every fourth student) and, for most who reached lesson 05, a capstone essay
+(HTML or Markdown) that carries the learner id. The same seed always writes the same class. See
 :mod:`course_lib.instructor.synthetic` for what the class contains on purpose (two students with
 one name, a name in decomposed Hangul, blank names, answers that look like formulas, misquoted
 essays).

@@ -16,6 +16,7 @@ import pytest
 
 from course_lib.capstone import CapstoneState, Evidence
 from course_lib.capstone_export import export
+from course_lib.exports import export_name, records_to_csv
 from course_lib.instructor import collect, dashboard_html
 from course_lib.instructor.charts import OKABE_ITO, Bar, ChartRow, bar_chart
 from course_lib.instructor.dashboard import (
@@ -30,9 +31,9 @@ from course_lib.instructor.dashboard import (
     skill_bands,
     skill_progress,
 )
-from course_lib.instructor.synthetic import export_text, make_class
-from course_lib.questions import check_answer, load_bank
-from course_lib.store import make_record, records_to_csv
+from course_lib.instructor.synthetic import make_class
+from course_lib.questions import load_bank
+from tests.handins import current_records, legacy_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 10, 1, tzinfo=UTC)
@@ -51,25 +52,9 @@ def turns():
     return load_turns()
 
 
-def _record(bank, qid, response, **extra):
-    q = bank.get(qid)
-    r = check_answer(q, response)
-    return {
-        "qid": qid,
-        "lesson": q["lesson"],
-        "skill": q["skill"],
-        "type": q["type"],
-        "response": r["response"],
-        "correct": r["correct"],
-        "score": r["score"],
-        "saved_at": "2026-09-01T10:00:00Z",
-        **extra,
-    }
-
-
 @pytest.fixture(scope="module")
 def small_class(tmp_path_factory, bank):
-    """Four students; three in the current format, one from an older export."""
+    """Four students; three exported by today's writers, one from an older export."""
     root = tmp_path_factory.mktemp("class")
     right = next(o["id"] for o in bank.get("L01-01")["options"] if o["correct"])
     wrong = next(o["id"] for o in bank.get("L01-01")["options"] if not o["correct"])
@@ -79,15 +64,16 @@ def small_class(tmp_path_factory, bank):
         "cy": ("c" * 32, "Cy", wrong, {"first_try_correct": False, "revealed": False}),
     }
     for folder, (learner_id, name, choice, extra) in students.items():
-        records = [_record(bank, "L01-01", choice, attempts=2, **extra)]
+        records = current_records(bank, learner_id, name, {"L01-01": choice}, attempts=2, **extra)
         if folder == "ann":
-            records.append(_record(bank, "L01-09", "<script>alert(1)</script> my answer"))
+            records += current_records(
+                bank, learner_id, name, {"L01-09": "<script>alert(1)</script> my answer"}
+            )
         (root / folder).mkdir()
-        (root / folder / "answers.csv").write_text(export_text(records, learner_id, name, bank))
-    q = bank.get("L01-01")
-    old = [make_record(check_answer(q, right), q, "", "2026-09-01T10:00:00Z")]
+        text = records_to_csv(records, bank, name, learner_id=learner_id)
+        (root / folder / export_name("answers", "csv", name, learner_id)).write_text(text)
     (root / "di").mkdir()
-    (root / "di" / "answers.csv").write_text(records_to_csv(old, bank))
+    (root / "di" / "answers.csv").write_bytes(legacy_csv(bank, "", {"L01-01": right}))
     essay = (
         f"Liu says “{TURN9}” (Minutes, turn 9). He also says “we will break with Moscow "
         "tomorrow” (Minutes, turn 11)."
@@ -96,10 +82,13 @@ def small_class(tmp_path_factory, bank):
         essay=essay,
         evidence=[Evidence(9, "Liu", TURN9), Evidence(11, "Liu", "words nobody said")],
         checks={"claim": True, "evidence": True},
+        name="Ann",
     )
-    export(ann, "html", root / "ann", when=datetime(2026, 9, 30, 12))
-    bo = CapstoneState(essay=f"“{TURN9}” (Minutes, turn 9)", evidence=[Evidence(9, "Liu", TURN9)])
-    export(bo, "md", root / "bo", when=datetime(2026, 9, 30, 12))
+    export(ann, "html", root / "ann", when=datetime(2026, 9, 30, 12), learner_id="a" * 32)
+    bo = CapstoneState(
+        essay=f"“{TURN9}” (Minutes, turn 9)", evidence=[Evidence(9, "Liu", TURN9)], name="Bo"
+    )
+    export(bo, "md", root / "bo", when=datetime(2026, 9, 30, 12), learner_id="b" * 32)
     return collect(root, now=NOW)
 
 
@@ -277,6 +266,18 @@ def test_synthetic_class_is_seeded_and_collected_whole(tmp_path):
     assert len(result.capstones) == a.capstones
     assert sorted(result.students["learner_id"]) == sorted(x["learner_id"] for x in a.learners)
     assert set(result.problems["kind"]) <= {"same_name"}
+    # Written by the learner's own writers: today's columns, names, and essays that carry the id.
+    from course_lib.exports import CSV_COLUMNS
+
+    csvs = [f for f in a.files if f.endswith(".csv")]
+    assert len(csvs) > 12  # some students hand in one file per lesson
+    for name in csvs:
+        header = (tmp_path / "a" / name).read_text(encoding="utf-8").splitlines()[0]
+        assert header.split(",") == CSV_COLUMNS
+        assert re.fullmatch(r"[^/]+/[^/_]+_(course|lesson-\d\d)_\d{4}-\d\d-\d\d_answers\.csv", name)
+    caps = result.capstones
+    assert (caps["learner_id"] == caps["student"]).all()
+    assert caps["file"].str.contains(r"_lesson-05_\d{4}-\d\d-\d\d_essay\.(?:html|md)$").all()
 
 
 def test_make_synthetic_class_script(tmp_path):
@@ -294,7 +295,7 @@ def test_make_synthetic_class_script(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "Wrote 3 students' hand-ins" in proc.stdout
-    assert len(list(tmp_path.glob("*/answers.csv"))) == 3
+    assert len(list(tmp_path.glob("*/*_answers.csv"))) >= 3
 
 
 # ------------------------------------------------------------------ the notebook

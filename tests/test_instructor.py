@@ -32,9 +32,9 @@ from course_lib.instructor import (
 )
 from course_lib.instructor.csvsafe import GUARDED_START, frame_to_csv, rows_to_csv
 from course_lib.instructor.reading import read_regular_file
-from course_lib.instructor.synthetic import HOSTILE_ANSWERS, export_text
-from course_lib.questions import check_answer, load_bank
-from course_lib.store import make_record, records_to_csv
+from course_lib.instructor.synthetic import HOSTILE_ANSWERS
+from course_lib.questions import load_bank
+from tests.handins import LEGACY_COLUMNS, current_csv, current_records, legacy_csv
 
 NOW = datetime(2026, 10, 1, tzinfo=UTC)
 ID_A = "a" * 32
@@ -48,34 +48,13 @@ def bank():
 
 
 def legacy(bank, learner, answers, saved_at="2026-09-01T10:00:00Z"):
-    """An export as course_lib.store writes it today (no learner id)."""
-    records = []
-    for qid, response in answers.items():
-        q = bank.get(qid)
-        records.append(make_record(check_answer(q, response), q, learner, saved_at))
-    return records_to_csv(records, bank).encode("utf-8")
-
-
-def record(bank, qid, response, saved_at="2026-09-01T10:00:00Z", **extra):
-    q = bank.get(qid)
-    result = check_answer(q, response)
-    return {
-        "qid": qid,
-        "lesson": q["lesson"],
-        "skill": q["skill"],
-        "type": q["type"],
-        "response": result["response"],
-        "correct": result["correct"],
-        "score": result["score"],
-        "saved_at": saved_at,
-        **extra,
-    }
+    """An export in the older format (no learner id), built explicitly."""
+    return legacy_csv(bank, learner, answers, saved_at)
 
 
 def current(bank, learner_id, name, answers, saved_at="2026-09-01T10:00:00Z", **extra):
-    """An export in the current format (learner_id, learner_name, per-question extras)."""
-    records = [record(bank, qid, r, saved_at, **extra) for qid, r in answers.items()]
-    return export_text(records, learner_id, name, bank).encode("utf-8")
+    """An export as the learner's own writer makes it today (learner id, name, extras)."""
+    return current_csv(bank, learner_id, name, answers, saved_at, **extra)
 
 
 def write(path, data):
@@ -550,3 +529,166 @@ def test_answer_key_changes_when_the_bank_changes(bank):
     key = answer_key_markdown(QuestionBank(questions=(q,)))
     assert "A \\| changed prompt" in key
     assert key != answer_key_markdown(bank)
+
+
+# ------------------------------------------------------------------ the learner's real hand-ins
+
+
+def _learner(folder, bank, name, answers, lessons=(None,), essay=None, when=None):
+    """One learner's answers folder, written by the course's own code: profile, store, exports."""
+    from course_lib import capstone_export
+    from course_lib.profile import load_profile, set_learner_name
+    from course_lib.store import AnswerStore
+
+    profile = set_learner_name(name, folder) if name else load_profile(folder)
+    store = AnswerStore(folder)
+    for record in current_records(bank, profile.learner_id, name, answers, attempts=1):
+        store.append(record)
+    when = when or datetime(2026, 9, 30, 12, 0, tzinfo=UTC)
+    files = [store.export_csv(bank, lesson=lesson, when=when) for lesson in lessons]
+    if essay is not None:
+        essay.name = name
+        for fmt in ("html", "md"):
+            files.append(capstone_export.export(essay, fmt, folder, when, profile.learner_id))
+    return profile, files
+
+
+def test_the_learners_own_exports_are_collected_whole(tmp_path, bank):
+    """The round trip: what the store and the capstone export write is what collect() reads."""
+    hub = tmp_path / "hub"  # an instructor's copy of each learner's answers folder
+    kim1, files1 = _learner(
+        hub / "u1" / "my_answers",
+        bank,
+        "Kim",
+        {"L01-01": "b", "L01-03": ["a", "c"], "L02-01": ["t11"]},
+        lessons=(1, 2),
+        essay=_capstone(essay="x", evidence=[(9, "As we arrived in [North] Korea today")]),
+    )
+    kim2, files2 = _learner(hub / "u2" / "my_answers", bank, "Kim", {"L01-01": "c"})
+    anon, files3 = _learner(
+        hub / "u3" / "my_answers", bank, "", {"L01-09": "=SUM(A1) is my answer"}
+    )
+    handed = [f for fs in (files1, files2, files3) for f in fs]
+    assert {f.name.split("_")[-1] for f in handed} == {"answers.csv", "essay.html", "essay.md"}
+    assert "learner-" in files3[0].name  # no name typed: the file is named by the id
+    result = collect(hub, now=NOW)
+    # Every row handed in is read, and every value means what the learner's side wrote.
+    assert len(result.rows) == result.rows_handed_in == 5
+    assert result.students.set_index("learner_id").loc[kim1.learner_id, "questions"] == 3
+    ids = sorted([kim1.learner_id, kim2.learner_id, anon.learner_id])
+    assert sorted(result.students["learner_id"]) == ids
+    assert not result.students["anonymous"].any()
+    row = result.answers.set_index(["learner_id", "qid"]).loc[(kim1.learner_id, "L01-03")]
+    assert (row["learner_name"], row["response"], row["lesson"]) == ("Kim", '["a", "c"]', 1)
+    assert (row["attempts"], row["skill"], row["type"]) == (1, "sourcing", "multiple_choice")
+    assert row["saved_at"] == pd.Timestamp("2026-09-01T10:00:00Z")
+    assert pd.isna(row["revealed"])  # not recorded: unknown, not false
+    assert pd.isna(row["first_try_correct"])
+    mark = result.answers.set_index("learner_id").loc[anon.learner_id]
+    assert mark["response"] == "=SUM(A1) is my answer"  # the guard undone exactly
+    assert mark["student_label"] == "u3"  # no name: the learner's folder
+    # Both essays are tied to their writer by the id they carry, not by folder or name.
+    caps = result.capstones
+    assert len(caps) == 2
+    assert set(caps["student"]) == {kim1.learner_id}
+    assert set(caps["learner_id"]) == {kim1.learner_id}
+    assert caps["used"].sum() == 1
+    # Two learners named Kim; per-lesson files that do not overlap are not duplicates.
+    assert set(result.problems["kind"]) == {"same_name"}
+
+
+def test_a_blank_learner_id_in_todays_format_is_anonymous(tmp_path, bank):
+    write(tmp_path / "x" / "a.csv", current(bank, "", "Ann", {"L01-01": "b", "L01-04": "a"}))
+    write(tmp_path / "y" / "a.csv", current(bank, "", "Ann", {"L01-01": "c"}))
+    result = collect(tmp_path, now=NOW)
+    assert len(result.rows) == 3
+    assert len(result.students) == 2  # never merged by name
+    problems = result.problems
+    assert sorted(problems.loc[problems["kind"] == "anonymous", "file"]) == ["x/a.csv", "y/a.csv"]
+    assert "2 of its 2 rows carry no learner id" in problems["message"].iloc[0]
+    assert "bad_value" not in set(problems["kind"])  # blank is not malformed
+
+
+def test_legacy_fixture_is_the_older_format(bank):
+    header = legacy(bank, "Ann", {"L01-01": "a"}).decode().splitlines()[0]
+    assert header.split(",") == LEGACY_COLUMNS
+    assert "learner_id" not in header
+
+
+def test_one_learner_overlapping_files_are_duplicates_disjoint_are_not(tmp_path, bank):
+    write(tmp_path / "l1.csv", current(bank, ID_A, "Ann", {"L01-01": "b"}))
+    write(tmp_path / "l2.csv", current(bank, ID_A, "Ann", {"L02-01": ["t11"]}))
+    assert "duplicate" not in set(collect(tmp_path, now=NOW).problems["kind"])
+    write(tmp_path / "all.csv", current(bank, ID_A, "Ann", {"L01-01": "b", "L02-01": ["t11"]}))
+    result = collect(tmp_path, now=NOW)
+    duplicates = result.problems[result.problems["kind"] == "duplicate"]
+    assert len(duplicates) == 2  # all.csv repeats both l1.csv and l2.csv
+    assert len(result.rows) == 4
+    assert len(result.answers) == 2
+
+
+def test_an_essay_is_tied_by_its_id_even_in_a_shared_folder(tmp_path, bank):
+    from course_lib.capstone_export import to_markdown
+
+    write(tmp_path / "inbox" / "ann.csv", current(bank, ID_A, "Ann", {"L01-01": "b"}))
+    write(tmp_path / "inbox" / "bo.csv", current(bank, ID_B, "Bo", {"L01-01": "a"}))
+    write(tmp_path / "inbox" / "e.md", to_markdown(_capstone("", "z"), learner_id=ID_B).encode())
+    write(tmp_path / "inbox" / "c.md", to_markdown(_capstone("", "c"), learner_id=ID_C).encode())
+    result = collect(tmp_path, now=NOW)
+    caps = result.capstones.set_index("file")
+    assert caps.loc["inbox/e.md", "student"] == ID_B
+    assert caps.loc["inbox/c.md", "student"] == ID_C  # an essay without answers: still theirs
+    students = result.students.set_index("learner_id")
+    assert not bool(students.loc[ID_C, "anonymous"])
+    capstone = result.problems[result.problems["kind"] == "capstone"]
+    assert capstone["file"].tolist() == ["inbox/c.md"]
+
+
+def test_the_latest_essay_is_chosen_by_time_not_by_text(tmp_path, bank):
+    from course_lib.capstone_export import to_html
+
+    write(tmp_path / "a.csv", current(bank, ID_A, "Ann", {"L01-01": "b"}))
+    early, late = datetime(2026, 12, 4, 14, 5, tzinfo=UTC), datetime(2026, 12, 10, 9, tzinfo=UTC)
+    for label, when in (("early", early), ("late", late)):
+        page = to_html(_capstone("Ann", label), when, tz=UTC, learner_id=ID_A)
+        write(tmp_path / f"{label}.html", page.encode())
+    caps = collect(tmp_path, now=datetime(2027, 1, 1, tzinfo=UTC)).capstones
+    used = caps[caps["used"]].iloc[0]
+    assert used["file"] == "late.html"  # as text "4 Dec…" sorts after "10 Dec…"
+    assert used["exported_at"] == pd.Timestamp("2026-12-10 09:00")
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize(
+    "name", ["Mina Park", "박금철 (Pak Kum Chol)", "Learner id: 0000", "**Name:** x", "<b>&"]
+)
+def test_the_essays_learner_lines_read_back(fmt, name):
+    from course_lib.capstone_export import to_html, to_markdown
+    from course_lib.instructor.capstones import parse_capstone
+
+    render = to_html if fmt == "html" else to_markdown
+    when = datetime(2026, 12, 4, 14, 5, tzinfo=UTC)
+    cap = parse_capstone(f"e.{fmt}", render(_capstone(name, "Essay."), when, UTC, ID_A))
+    assert (cap.name, cap.learner_id) == (unicodedata.normalize("NFC", name), ID_A)
+    assert cap.exported == "4 Dec 2026, 14:05 UTC"
+    assert cap.essay == "Essay."
+    bare = parse_capstone(f"e.{fmt}", render(_capstone("", "Essay."), when, UTC))
+    assert (bare.name, bare.learner_id) == ("", "")
+
+
+def test_export_times_read_back_as_the_learner_side_prints_them():
+    from datetime import timedelta, timezone
+
+    from course_lib.instructor.capstones import parse_exported
+    from course_lib.localtime import readable
+
+    for when in (
+        datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, tzinfo=UTC),
+    ):
+        for tz in (UTC, timezone(timedelta(hours=9))):
+            local = when.astimezone(tz).replace(tzinfo=None)
+            assert parse_exported(readable(when, tz)) == local
+    assert parse_exported("2026-09-30 12:00") == datetime(2026, 9, 30, 12, 0)  # older essays
+    assert parse_exported("31 Feb 2026, 12:00") is None
+    assert parse_exported("4 Dec 2026") is None

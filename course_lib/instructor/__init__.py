@@ -1,8 +1,10 @@
 """The instructor's side: collect a class's hand-ins, see the class, print a key, export the bank.
 
-Learners hand in ``answers.csv`` (from the question widgets) and their capstone essay
-(``capstone.html`` or ``capstone.md``). Put everything in one folder (one sub-folder per student
-works too) and call :func:`collect`:
+Learners hand in their answers CSV (:func:`course_lib.exports.records_to_csv`, named like
+``Mina-Park_course_2026-12-04_answers.csv``) and their capstone essay
+(:mod:`course_lib.capstone_export`, ``Mina-Park_lesson-05_2026-12-04_essay.html`` or ``.md``),
+both carrying the learner id of :mod:`course_lib.profile`. Put everything in one folder (one
+sub-folder per student works too) and call :func:`collect`:
 
 >>> from course_lib.instructor import collect, dashboard_html  # doctest: +SKIP
 >>> result = collect("handed_in/")                                # doctest: +SKIP

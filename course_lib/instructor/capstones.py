@@ -1,8 +1,12 @@
-"""Read handed-in capstone essays: the HTML and Markdown files :mod:`course_lib.capstone` exports.
+"""Read handed-in capstone essays: the HTML and Markdown files :mod:`course_lib.capstone_export` writes.
 
 Both formats carry the same parts (see :func:`course_lib.capstone_export.to_html` and
-:func:`~course_lib.capstone_export.to_markdown`): an optional name, the export time, the question, the
-essay, the evidence list (``“quotation” (Minutes, turn N)``, one per item) and the ticked rubric.
+:func:`~course_lib.capstone_export.to_markdown`): the learner's name and id (the lines of
+:data:`course_lib.capstone_export.META_FIELDS`, read back with
+:func:`course_lib.capstone_export.read_meta_line`, so writer and reader share one form), the
+export time, the question, the essay, the evidence list (``“quotation” (Minutes, turn N)``, one
+per item) and the ticked rubric. Essays exported before the learner id was written have only a
+name; essays from before that, an ISO-like export time (``2026-09-30 12:00``): both are read.
 The parser is forgiving: a missing part is empty, never an error; text that is not a capstone
 export is recognised and skipped. Parsing is pure; checking quotations against the minutes is
 :func:`course_lib.instructor.dashboard.capstone_table`'s job.
@@ -12,15 +16,65 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 
+from course_lib.capstone_export import read_meta_line
 from course_lib.instructor.exports import normalise_name
 
-__all__ = ["CapstoneFile", "looks_like", "parse_capstone"]
+__all__ = ["CapstoneFile", "looks_like", "parse_capstone", "parse_exported"]
 
 _EVIDENCE = re.compile(r"“(.{1,2000}?)”\s*\(\s*Minutes,\s*turn\s+(\d{1,3})\s*\)", re.IGNORECASE)
 _ID = re.compile(r"\b([0-9a-f]{32})\b")
 _TICKED = re.compile(r"\((\d+)\s+of\s+(\d+)\)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: ``4 Dec 2026, 14:05`` (:func:`course_lib.localtime.readable`, optionally `` UTC``).
+_READABLE = re.compile(
+    r"(\d{1,2}) ([A-Za-z]{3}) (\d{4}), (\d{1,2}):(\d{2})(?: UTC)?", re.ASCII | re.IGNORECASE
+)
+#: ``2026-09-30 12:00`` (essays exported by earlier versions of the course).
+_ISO_MINUTE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})", re.ASCII)
+
+
+def parse_exported(text: str) -> datetime | None:
+    """The export time an essay prints, as a (naive) datetime to order one learner's essays (pure).
+
+    Parameters
+    ----------
+    text : str
+        ``4 Dec 2026, 14:05`` or ``4 Dec 2026, 14:05 UTC`` (the learner's clock, as
+        :func:`course_lib.localtime.readable` prints it), or ``2026-09-30 12:00`` (older exports).
+
+    Returns
+    -------
+    datetime or None
+        Naive: the wall-clock time printed. ``None`` if the text is not such a time.
+
+    Examples
+    --------
+    >>> parse_exported("4 Dec 2026, 14:05")
+    datetime.datetime(2026, 12, 4, 14, 5)
+    >>> parse_exported("10 Dec 2026, 09:00 UTC") > parse_exported("4 Dec 2026, 14:05")
+    True
+    >>> parse_exported("yesterday") is None
+    True
+    """
+    value = " ".join(text.split())
+    m = _READABLE.fullmatch(value)
+    try:
+        if m is not None:
+            if m.group(2).lower() not in _MONTHS:
+                return None
+            month = _MONTHS.index(m.group(2).lower()) + 1
+            d, y, h, mi = (int(m.group(i)) for i in (1, 3, 4, 5))
+            return datetime(y, month, d, h, mi)
+        m = _ISO_MINUTE.fullmatch(value)
+        if m is not None:
+            y, mo, d, h, mi = (int(g) for g in m.groups())
+            return datetime(y, mo, d, h, mi)
+    except ValueError:  # 31 Feb, 25:00
+        return None
+    return None
 
 
 @dataclass
@@ -38,6 +92,8 @@ class CapstoneFile:
         If the export carries one (``Learner id: …``), else ``""``.
     exported : str
         The export time as printed.
+    exported_at : datetime or None
+        The same, read (:func:`parse_exported`); ``None`` if it cannot be.
     question : str
     essay : str
         Paragraphs separated by blank lines.
@@ -53,6 +109,7 @@ class CapstoneFile:
     name: str = ""
     learner_id: str = ""
     exported: str = ""
+    exported_at: datetime | None = None
     question: str = ""
     essay: str = ""
     evidence: list[tuple[int, str]] = field(default_factory=list)
@@ -135,6 +192,19 @@ def _after(label: str, text: str) -> str:
     return text[len(label) :].strip() if text.lower().startswith(label.lower()) else ""
 
 
+def _meta(out: CapstoneFile, line: str) -> bool:
+    """Take a name or learner id line (the form :mod:`course_lib.capstone_export` writes)."""
+    found = read_meta_line(line)
+    if found is None:
+        return False
+    key, value = found
+    if key == "name":
+        out.name = normalise_name(value)
+    elif key == "learner_id":
+        out.learner_id = value.lower()
+    return True
+
+
 def _parse_html(name: str, text: str) -> CapstoneFile:
     parser = _Blocks()
     parser.feed(text)
@@ -154,12 +224,10 @@ def _parse_html(name: str, text: str) -> CapstoneFile:
                     out.ticked, out.rubric_total = int(m.group(1)), int(m.group(2))
             continue
         if not section:
-            if body.lower().startswith("name:"):
-                out.name = normalise_name(_after("Name:", body))
-            elif body.lower().startswith("learner id:"):
-                out.learner_id = _after("Learner id:", body).lower()
-            elif body.lower().startswith("exported"):
-                out.exported = _after("Exported", body)
+            if _meta(out, body):
+                continue
+            if body.lower().startswith("exported"):
+                out.exported = _after("Exported", body).rstrip(".").strip()
             elif body.lower().startswith("question:"):
                 out.question = _after("Question:", body)
         elif section == "essay" and tag == "p":
@@ -183,11 +251,9 @@ def _parse_markdown(name: str, text: str) -> CapstoneFile:
     start = next((i for i, s in enumerate(lines) if s.strip() == "## Essay"), -1)
     for s in lines[: start if start >= 0 else end]:
         s = s.strip()
-        if s.startswith("**Name:**"):
-            out.name = normalise_name(_after("**Name:**", s))
-        elif s.lower().startswith("**learner id:**"):
-            out.learner_id = _after("**Learner id:**", s).lower()
-        elif s.startswith("*Exported"):
+        if _meta(out, s):
+            continue
+        if s.startswith("*Exported"):
             out.exported = _after("*Exported", s).rstrip("*").strip()
         elif s.startswith("**Question:**"):
             out.question = _after("**Question:**", s)
@@ -221,6 +287,7 @@ def parse_capstone(name: str, text: str) -> CapstoneFile:
         ("<!doctype", "<html")
     )
     out = _parse_html(name, text) if is_html else _parse_markdown(name, text)
+    out.exported_at = parse_exported(out.exported)
     if out.learner_id and not _ID.fullmatch(out.learner_id):
         out.learner_id = ""
     return out

@@ -50,7 +50,9 @@ CAPSTONE_COLUMNS = [
     "file",
     "format",
     "name",
+    "learner_id",
     "exported",
+    "exported_at",
     "question",
     "essay",
     "evidence",
@@ -81,8 +83,9 @@ class Collected:
         Every file read: ``file``, ``kind`` (``answers``, ``capstone``, ``skipped``,
         ``unusable``), ``rows``, ``learners``.
     capstones : DataFrame
-        One row per capstone file (``evidence`` holds ``(turn, quotation)`` lists); ``used``
-        marks one essay per learner (the latest export).
+        One row per capstone file (``evidence`` holds ``(turn, quotation)`` lists; ``learner_id``
+        is the id the essay names, ``exported_at`` its export time as read); ``used`` marks one
+        essay per learner (the latest export).
     folder : str
     """
 
@@ -213,10 +216,39 @@ def collect_files(files: Iterable[HandInFile], now: datetime | None = None) -> C
     )
 
 
+#: Folders that hold a learner's files without naming the learner (``my_answers/exports/``).
+_GENERIC_FOLDERS = frozenset({"exports", "my_answers", "answers", "capstone", "essays"})
+
+
+def _folder_owner(file: str, by_folder: dict[str, set[str]]) -> str | None:
+    """The one learner whose answers are in the essay's folder or the nearest folder above it.
+
+    The search stops at the first folder (going up) that holds anyone's answers: two learners
+    there is no answer. The collected folder itself (``.``) never counts.
+    """
+    for folder in PurePosixPath(file).parents:
+        if str(folder) == ".":
+            return None
+        learners = by_folder.get(str(folder), set())
+        if learners:
+            return next(iter(learners)) if len(learners) == 1 else None
+    return None
+
+
+def _owner_folder_name(file: str) -> str:
+    """The nearest folder above a file whose name is not a generic one like ``exports``."""
+    for folder in PurePosixPath(file).parents:
+        if folder.name and folder.name.casefold() not in _GENERIC_FOLDERS:
+            return folder.name
+    return ""
+
+
 def _tie_capstones(
     found: list[CapstoneFile], rows: pd.DataFrame, students: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
-    """Give each essay its learner: by id, else the folder's one learner, else a unique name."""
+    """Give each essay its learner: by the id it names, else its folder's one learner (looking up
+    from ``ann/exports/`` to ``ann/``), else a unique name; an essay with an id but no answers
+    is its learner's own row; any other essay is reported and shown on its own."""
     problems: list[Problem] = []
     by_id: dict[str, list[str]] = defaultdict(list)
     by_name: dict[str, list[str]] = defaultdict(list)
@@ -231,21 +263,41 @@ def _tie_capstones(
     labels = dict(zip(students["student"], students["label"], strict=True))
     records = []
     extra_students = []
+    essays_only: dict[str, dict[str, Any]] = {}
     for cap in found:
-        folder = str(PurePosixPath(cap.file).parent)
         key = ""
         candidates = by_id.get(cap.learner_id, []) if cap.learner_id else []
         if len(candidates) > 1 and cap.name:  # an id split by name: match the name too
             candidates = [c for c in candidates if c.endswith("#" + _name_key(cap.name))]
         if len(candidates) == 1:
             key = candidates[0]
-        elif folder != "." and len(by_folder.get(folder, ())) == 1:
-            key = next(iter(by_folder[folder]))
+        elif cap.learner_id and not candidates:
+            key = cap.learner_id  # an essay handed in without its answers: still its learner's
+        elif (owner := _folder_owner(cap.file, by_folder)) is not None:
+            key = owner
         elif cap.name and len(by_name.get(_name_key(cap.name), [])) == 1:
             key = by_name[_name_key(cap.name)][0]
+        if key and key not in labels:
+            label = cap.name or _owner_folder_name(cap.file) or f"learner {key[:6]}"
+            if label.casefold() in {str(v).casefold() for v in labels.values()}:
+                label = f"{label} ({key[:6]})"
+            labels[key] = label
+            essays_only[key] = {
+                "student": key,
+                "label": label,
+                "learner_id": key,
+                "name": cap.name,
+                "anonymous": False,
+                "files": cap.file,
+                "rows": 0,
+                "questions": 0,
+                "last_saved": pd.NaT,
+            }
+        elif key in essays_only:
+            essays_only[key]["files"] += ", " + cap.file
         if not key:
             key = "capstone:" + cap.file
-            label = cap.name or PurePosixPath(cap.file).parent.name or cap.file
+            label = cap.name or _owner_folder_name(cap.file) or cap.file
             if label.casefold() in {str(v).casefold() for v in labels.values()}:
                 label = f"{label} ({cap.file})"
             labels[key] = label
@@ -279,7 +331,9 @@ def _tie_capstones(
                 "file": cap.file,
                 "format": cap.format,
                 "name": cap.name,
+                "learner_id": cap.learner_id,
                 "exported": cap.exported,
+                "exported_at": cap.exported_at,
                 "question": cap.question,
                 "essay": cap.essay,
                 "evidence": cap.evidence,
@@ -288,12 +342,23 @@ def _tie_capstones(
                 "used": False,
             }
         )
+    for learner_id, only in essays_only.items():
+        problems.append(
+            Problem(
+                only["files"].split(", ")[0],
+                None,
+                "capstone",
+                f"{only['files']}: an essay by “{only['label']}” (learner id {learner_id[:8]}…) "
+                "with no answers export of theirs in the folder",
+            )
+        )
+    extra_students += essays_only.values()
     capstones = pd.DataFrame(records, columns=CAPSTONE_COLUMNS)
     if len(capstones):
         # One essay per learner: the latest export; HTML before Markdown when equally recent.
-        order = capstones.assign(_html=capstones["format"] == "html").sort_values(
-            ["student", "exported", "_html", "file"], kind="stable"
-        )
+        order = capstones.assign(
+            _known=capstones["exported_at"].notna(), _html=capstones["format"] == "html"
+        ).sort_values(["student", "_known", "exported_at", "_html", "file"], kind="stable")
         capstones.loc[order.groupby("student").tail(1).index, "used"] = True
         for key, group in capstones.groupby("student"):
             essays = group["essay"].map(lambda t: " ".join(str(t).split()))
@@ -310,6 +375,7 @@ def _tie_capstones(
                     )
                 )
     capstones = capstones.astype({"ticked": "Int64", "rubric_total": "Int64", "used": "bool"})
+    capstones["exported_at"] = pd.to_datetime(capstones["exported_at"])
     if extra_students:
         extra = pd.DataFrame(extra_students, columns=STUDENT_COLUMNS)
         students = pd.concat([students.astype(object), extra.astype(object)], ignore_index=True)

@@ -13,11 +13,11 @@ The escaping is reversible, so an answer that really begins with ``'=`` comes ba
   loses that one apostrophe; anything else is read as it is.
 
 ``unguard_cell(guard_cell(t)) == t`` for every text ``t`` (the apostrophe itself is in the set, so
-a real leading apostrophe is doubled on the way out and halved on the way in). The learner's
-export (:func:`course_lib.store.records_to_csv`) guards ``= + - @ TAB CR`` but, today, not a
-leading apostrophe, so in those files an answer that truly began with ``'=`` cannot be told from a
-guarded ``=``: it is read as ``=``. Exports that also double a leading apostrophe (the same rule as
-here) round-trip exactly; the reader needs no flag to tell the two apart.
+a real leading apostrophe is doubled on the way out and halved on the way in). The rule is
+:mod:`course_lib.exports`'s, which the learner's export (:func:`course_lib.exports.records_to_csv`)
+follows too, so its files round-trip exactly. Exports from older versions of the course guarded
+``= + - @ TAB CR`` but not a leading apostrophe: in those an answer that truly began with ``'=``
+cannot be told from a guarded ``=`` and is read as ``=`` (the reader needs no flag for either).
 """
 
 from __future__ import annotations

@@ -2,11 +2,17 @@
 
 Two export formats are read:
 
-* **current** -- with a ``learner_id`` column (32 hex digits made once per answers folder, see
-  :mod:`course_lib.profile`) and ``learner_name``; optionally ``revealed``, ``attempts``,
-  ``hints_used`` and ``first_try_correct`` per question;
-* **older** -- without ``learner_id`` (the name is in ``learner``): every such file is its own
-  anonymous learner, never merged with another file, and is reported as ``anonymous``.
+* **current** -- what :func:`course_lib.exports.records_to_csv` writes today
+  (:data:`course_lib.exports.CSV_COLUMNS`): ``learner`` and ``learner_name`` (the name typed,
+  twice), ``learner_id`` (32 hex digits made once per answers folder, see
+  :mod:`course_lib.profile`), the answer's columns and, per question, ``revealed``,
+  ``attempts``, ``hints_used`` and ``first_try_correct`` (empty when the record did not carry
+  them: unknown). A row whose ``learner_id`` is empty (the learner's profile could not be kept)
+  belongs to its file's anonymous learner;
+* **older** -- without ``learner_id`` (the name is in ``learner``): the file is its own anonymous
+  learner, never merged with another file.
+
+Every file with anonymous rows is reported once as ``anonymous``.
 
 A column that is absent is unknown (missing values), never a guess. Every row read is kept, with
 the file and line it came from; for each learner and question one row is *used* (the one saved
@@ -31,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from course_lib.exports import CSV_COLUMNS
 from course_lib.instructor.csvsafe import unguard_cell
 from course_lib.instructor.reading import Problem
 
@@ -44,25 +51,9 @@ __all__ = [
     "parse_time",
 ]
 
-#: The columns of the current learner export, in order (older exports lack some of them).
-EXPORT_COLUMNS = [
-    "learner_id",
-    "learner_name",
-    "learner",
-    "qid",
-    "lesson",
-    "skill",
-    "type",
-    "response",
-    "answer_text",
-    "correct",
-    "score",
-    "saved_at",
-    "revealed",
-    "attempts",
-    "hints_used",
-    "first_try_correct",
-]
+#: The columns of the current learner export, in order (older exports lack some of them): the
+#: learner side's own list, so the two cannot drift apart.
+EXPORT_COLUMNS = list(CSV_COLUMNS)
 #: Columns of :attr:`Collected.rows` and :attr:`Collected.answers`.
 ROW_COLUMNS = [
     "student",
@@ -107,6 +98,16 @@ _GENERIC_STEMS = re.compile(
     r"questions?|hand[ _-]?in|submission)([ _-]*\(?\d+\)?)?",
     re.IGNORECASE,
 )
+#: A name made by :func:`course_lib.exports.export_name`:
+#: ``<learner>_<course|lesson-NN>_<date>_<kind>[-N]``; a learner part of ``learner`` or
+#: ``learner-0123abcd`` says the learner typed no name.
+_EXPORT_NAME = re.compile(
+    r"(?P<learner>.+)_(?:course|lesson-\d{2,})_\d{4}-\d{2}-\d{2}_[a-z0-9-]+?(?:-\d+)?",
+    re.ASCII,
+)
+_NO_NAME = re.compile(r"learner(-[0-9a-f]{1,8})?", re.ASCII)
+#: Folders that hold a learner's files without naming the learner.
+_GENERIC_FOLDERS = frozenset({"exports", "my_answers", "answers", "capstone", "essays"})
 #: Times before this are not believable for a saved answer.
 _EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 _TRUE = {"true", "yes", "1"}
@@ -185,12 +186,26 @@ def _bool(text: str) -> bool | str | None:
 
 
 def _folder_label(name: str) -> str:
-    """A label for a file whose learner typed no name: its folder for generic names."""
+    """A label for a file whose learner typed no name.
+
+    The learner part of a course file name (``Mina-Park_course_2026-12-04_answers.csv``), else
+    the stem; a stem that names no one (``answers``, ``learner_course_…``) gives the nearest
+    folder that is not a generic one (``carol/exports/answers.csv`` is ``carol``), else the path.
+    """
     path = PurePosixPath(name)
-    stem = path.stem
-    if _GENERIC_STEMS.fullmatch(stem.strip()) and path.parent.name:
-        return path.parent.name
-    return stem if not _GENERIC_STEMS.fullmatch(stem.strip()) else name
+    stem = path.stem.strip()
+    m = _EXPORT_NAME.fullmatch(stem)
+    if m is not None:
+        stem = m.group("learner")
+        generic = bool(_NO_NAME.fullmatch(stem))
+    else:
+        generic = bool(_GENERIC_STEMS.fullmatch(stem))
+    if not generic:
+        return stem
+    for folder in path.parents:
+        if folder.name and folder.name.casefold() not in _GENERIC_FOLDERS:
+            return folder.name
+    return name
 
 
 def parse_export(
@@ -270,12 +285,20 @@ def parse_export(
         )
     if not rows:
         problem("empty", "no answers in the file")
+    anonymous = sum(1 for r in rows if not r["learner_id"])
     if not has_ids and rows:
         problem(
             "anonymous",
             "no learner_id column (an export from an older version of the course): its "
             f"{len(rows)} rows are kept as one learner of their own, never merged with "
             "another file",
+        )
+    elif anonymous:
+        problem(
+            "anonymous",
+            f"{anonymous} of its {len(rows)} rows carry no learner id (the learner's profile "
+            "could not be kept): they are kept as one learner of their own, never merged "
+            "with another file",
         )
     return rows, problems, has_ids
 
@@ -290,7 +313,7 @@ def _row(
     problem: Any,
 ) -> dict[str, Any]:
     learner_id = cell.get("learner_id", "").strip().lower()
-    if has_ids and not _ID.fullmatch(learner_id):
+    if has_ids and learner_id and not _ID.fullmatch(learner_id):
         shown = learner_id[:40] or "(blank)"
         problem(
             "bad_value",
@@ -489,21 +512,28 @@ def merge_rows(
             labels[key] = f"{labels[key]} #{seen[labels[key]]}"
     for r in rows:
         r["student_label"] = labels[r["student"]]
-    # 3. Duplicate hand-ins: one learner, several files.
+    # 3. Duplicate hand-ins: one learner's answer to a question in more than one file. Files
+    #    that do not overlap (one per lesson) are simply several hand-ins, not duplicates.
     for key, group in sorted(by_student.items()):
+        questions: dict[str, set[str]] = defaultdict(set)
+        for r in group:
+            if r["qid"]:
+                questions[r["source_file"]].add(r["qid"])
         files = sorted({r["source_file"] for r in group})
-        if len(files) > 1:
-            for extra in files[1:]:
-                problems.append(
-                    Problem(
-                        extra,
-                        None,
-                        "duplicate",
-                        f"{extra}: {labels[key]} handed in {len(files)} files "
-                        f"({', '.join(files)}); every row is kept, and for each question the "
-                        "answer saved last is used",
-                    )
+        overlapping = [
+            f for f in files if any(questions[f] & questions[g] for g in files if g != f)
+        ]
+        for extra in overlapping[1:]:
+            problems.append(
+                Problem(
+                    extra,
+                    None,
+                    "duplicate",
+                    f"{extra}: {labels[key]} handed in answers to the same questions in "
+                    f"{len(overlapping)} files ({', '.join(overlapping)}); every row is kept, "
+                    "and for each question the answer saved last is used",
                 )
+            )
     frame = _frame([{**r, "used": False} for r in rows])
     if frame.empty:
         return frame, pd.DataFrame(columns=STUDENT_COLUMNS), problems

@@ -1,18 +1,18 @@
-"""A synthetic class: seeded hand-ins in the current export format, for the dashboard's demo,
-its benchmark and the tests (``scripts/make_synthetic_class.py`` is the command line).
+"""A synthetic class: seeded hand-ins written by the learner's own writers, for the dashboard's
+demo, its benchmark and the tests (``scripts/make_synthetic_class.py`` is the command line).
 
-Every answer is checked by the real :func:`course_lib.questions.check_answer`, every essay is
-exported by the real :func:`course_lib.capstone_export.to_html` / :func:`~course_lib.capstone_export.to_markdown`,
-and every quotation is taken word for word from the minutes (a few students misquote on purpose,
-so the quotation check has something to find). The class also holds what real classes hand in:
-two students with the same name, a name typed in decomposed Hangul (NFD), students who typed no
-name, and answers that look like spreadsheet formulas.
-
-The CSV is written in the **current export format** (:data:`EXPORT_COLUMNS`: ``learner_id``,
-``learner_name`` and the per-question ``revealed``, ``attempts``, ``hints_used`` and
-``first_try_correct``) with the reversible formula guard of :mod:`course_lib.instructor.csvsafe`,
-independently of the learner-side store, so that the instructor's tools and their tests do not
-wait for it.
+Every answer is checked by the real :func:`course_lib.questions.check_answer` and saved as the
+real :func:`course_lib.store.make_record`; every answers file is the real
+:func:`course_lib.exports.records_to_csv` (so it has :data:`course_lib.exports.CSV_COLUMNS`, the
+learner id and name, and the reversible formula guard) under the real
+:func:`course_lib.exports.export_name` (``Mina-Park_course_2026-10-06_answers.csv``); every essay
+is the real :func:`course_lib.capstone_export.to_html` / :func:`~course_lib.capstone_export.to_markdown`
+with the learner id, named like :func:`course_lib.capstone_export.export` names it. Every quotation
+is taken word for word from the minutes (a few students misquote on purpose, so the quotation check
+has something to find). The class also holds what real classes hand in: two students with the same
+name, a name typed in decomposed Hangul (NFD), students who typed no name, students who handed in
+one file per lesson rather than one for the course, and answers that look like spreadsheet
+formulas.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ from course_lib.capstone import (
     Evidence,
     sentences,
 )
-from course_lib.capstone_export import to_html, to_markdown
+from course_lib.capstone_export import FORMATS, LESSON, to_html, to_markdown
+from course_lib.exports import CSV_COLUMNS, export_name, records_to_csv
 from course_lib.fileio import write_atomic
-from course_lib.instructor.csvsafe import rows_to_csv
-from course_lib.instructor.exports import EXPORT_COLUMNS
-from course_lib.questions import QuestionBank, check_answer, describe_response
+from course_lib.questions import QuestionBank, check_answer
+from course_lib.store import make_record
 
-__all__ = ["EXPORT_COLUMNS", "ClassManifest", "export_text", "make_class", "student_records"]
+__all__ = ["CSV_COLUMNS", "ClassManifest", "export_text", "make_class", "student_records"]
 
 _FIRST = [
     "Ann", "Bo", "Carol", "Dave", "Eun-ji", "Farid", "Grace", "Hyun-woo", "Ines", "Jae",
@@ -77,7 +77,7 @@ class ClassManifest:
         Every file written, relative to ``folder``.
     capstones : int
     learners : list of dict
-        ``learner_id``, ``name``, ``folder``, ``rows``, ``capstone`` per student.
+        ``learner_id``, ``name``, ``folder``, ``rows``, ``capstone``, ``files`` per student.
     """
 
     folder: Path
@@ -98,53 +98,27 @@ def export_text(
     learner_id: str,
     learner_name: str,
     bank: QuestionBank | None = None,
+    lesson: int | None = None,
 ) -> str:
-    """A learner's export in the current format (pure).
+    """A learner's answers file, exactly as the learner's export writes it (pure).
 
     Parameters
     ----------
     records : sequence of dict
-        ``qid``, ``lesson``, ``skill``, ``type``, ``response`` (canonical), ``correct``,
-        ``score``, ``saved_at`` and optionally ``revealed``, ``attempts``, ``hints_used``,
-        ``first_try_correct``.
+        Saved records (:func:`course_lib.store.make_record`).
     learner_id : str
     learner_name : str
     bank : QuestionBank, optional
-        Spells out ``answer_text``.
+        Orders the rows and spells out ``answer_text``.
+    lesson : int, optional
+        Only this lesson's answers.
 
     Returns
     -------
     str
-        CSV with the header :data:`EXPORT_COLUMNS`, every cell guarded.
+        :func:`course_lib.exports.records_to_csv`'s text (header :data:`CSV_COLUMNS`).
     """
-    import json
-
-    rows = []
-    for r in records:
-        response = r.get("response")
-        raw = response if isinstance(response, str) else json.dumps(response, ensure_ascii=False)
-        question = bank.get(r["qid"]) if bank is not None and r["qid"] in bank else None
-        rows.append(
-            [
-                learner_id,
-                learner_name,
-                learner_name,
-                r["qid"],
-                r.get("lesson", ""),
-                r.get("skill", ""),
-                r.get("type", ""),
-                raw,
-                describe_response(question, response) if question else raw,
-                r.get("correct"),
-                r.get("score"),
-                r.get("saved_at", ""),
-                r.get("revealed"),
-                r.get("attempts"),
-                r.get("hints_used"),
-                r.get("first_try_correct"),
-            ]
-        )
-    return rows_to_csv(EXPORT_COLUMNS, rows)
+    return records_to_csv(records, bank, learner_name, learner_id=learner_id, lesson=lesson)
 
 
 def _choice(q: Mapping[str, Any], rng: random.Random, skill: float) -> Any:
@@ -174,8 +148,10 @@ def student_records(
     lessons: Sequence[int],
     start: datetime,
     hostile: str | None = None,
+    name: str = "",
+    learner_id: str = "",
 ) -> list[dict[str, Any]]:
-    """One synthetic learner's latest answers (pure, given the random generator).
+    """One synthetic learner's latest answers, as the store saves them (pure, given the generator).
 
     Parameters
     ----------
@@ -189,38 +165,34 @@ def student_records(
         The first lesson's time (aware).
     hostile : str, optional
         Used as this learner's first short answer.
+    name, learner_id : str
+        Saved in each record, as the question widgets save them.
 
     Returns
     -------
     list of dict
+        Records made by :func:`course_lib.store.make_record`.
     """
     records = []
     for q in bank:
         if q["lesson"] not in lessons or rng.random() > 0.93:
             continue
         when = start + timedelta(days=7 * (q["lesson"] - 1), minutes=rng.randint(0, 240))
-        base = {
-            "qid": q["id"],
-            "lesson": q["lesson"],
-            "skill": q["skill"],
-            "type": q["type"],
-            "saved_at": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "hints_used": 0,
-        }
+        saved_at = when.isoformat(timespec="seconds").replace("+00:00", "Z")
         if q["type"] == "short_answer":
             text = hostile or rng.choice(sentences(q["model_answer"]) or ["I am not sure."])
             hostile = None
-            result = check_answer(q, text)
             records.append(
-                {
-                    **base,
-                    "response": result["response"],
-                    "correct": None,
-                    "score": None,
-                    "revealed": rng.random() < 0.2,
-                    "attempts": 1,
-                    "first_try_correct": None,
-                }
+                make_record(
+                    check_answer(q, text),
+                    q,
+                    name,
+                    saved_at,
+                    learner_id=learner_id or None,
+                    revealed=rng.random() < 0.2,
+                    attempts=1,
+                    hints_used=0,
+                )
             )
             continue
         first = check_answer(q, _choice(q, rng, skill))
@@ -231,16 +203,17 @@ def student_records(
             if attempts > 1:
                 final = check_answer(q, _choice(q, rng, min(1.0, skill + 0.3)))
         records.append(
-            {
-                **base,
-                "response": final["response"],
-                "correct": final["correct"],
-                "score": final["score"],
-                "revealed": revealed,
-                "attempts": attempts,
-                "hints_used": rng.randint(0, 2) if attempts > 1 else 0,
-                "first_try_correct": bool(first["correct"]),
-            }
+            make_record(
+                final,
+                q,
+                name,
+                saved_at,
+                learner_id=learner_id or None,
+                revealed=revealed,
+                attempts=attempts,
+                hints_used=rng.randint(0, 2) if attempts > 1 else 0,
+                first_try_correct=bool(first["correct"]),
+            )
         )
     return records
 
@@ -283,7 +256,7 @@ def make_class(
     turns: pd.DataFrame | None = None,
     start: datetime | None = None,
 ) -> ClassManifest:
-    """Write a synthetic class's hand-ins: one folder per student, ``answers.csv`` and an essay.
+    """Write a synthetic class's hand-ins: one folder per student, answers and perhaps an essay.
 
     Parameters
     ----------
@@ -329,16 +302,23 @@ def make_class(
         if i == 4:
             name = unicodedata.normalize("NFC", "박금철")  # the same name, composed
         if i % 37 == 5:
-            name = ""  # typed no name: the folder tells them apart
+            name = ""  # typed no name: the file is named by the id, the folder by the LMS
         sub = f"{i + 1:03d}_{_slug(name) or 'student'}"
         skill = rng.uniform(0.35, 0.95)
         reached = rng.choices(range(1, len(all_lessons) + 1), weights=[1, 1, 2, 3, 8][: len(all_lessons)])[0]  # fmt: skip
         lessons = all_lessons[:reached]
         hostile = HOSTILE_ANSWERS[i % len(HOSTILE_ANSWERS)] if i % 5 == 0 else None
-        records = student_records(bank, rng, skill, lessons, start, hostile)
-        text = export_text(records, learner_id, name, bank)
-        write_atomic(root / sub / "answers.csv", text)
-        manifest.files.append(f"{sub}/answers.csv")
+        records = student_records(bank, rng, skill, lessons, start, hostile, name, learner_id)
+        done = start + timedelta(days=7 * (reached - 1), hours=5)
+        # Most hand in one course file; every fourth student one file per lesson.
+        scopes: list[int | None] = list(lessons) if i % 4 == 1 else [None]
+        written = []
+        for scope in scopes:
+            when = done if scope is None else start + timedelta(days=7 * (scope - 1), hours=5)
+            text = export_text(records, learner_id, name, bank, lesson=scope)
+            file = f"{sub}/{export_name('answers', 'csv', name, learner_id, scope, when)}"
+            write_atomic(root / file, text)
+            written.append(file)
         manifest.rows += len(records)
         has_essay = reached == len(all_lessons) and rng.random() < 0.85
         if has_essay:
@@ -346,10 +326,14 @@ def make_class(
             state.name = name
             when = start + timedelta(days=7 * len(all_lessons), hours=rng.randint(0, 48))
             fmt = "html" if i % 3 else "md"
-            body = to_html(state, when) if fmt == "html" else to_markdown(state, when)
-            write_atomic(root / sub / f"capstone.{fmt}", body)
-            manifest.files.append(f"{sub}/capstone.{fmt}")
+            render = to_html if fmt == "html" else to_markdown
+            body = render(state, when, learner_id=learner_id)
+            ext = FORMATS[fmt][1]
+            file = f"{sub}/{export_name('essay', ext, name, learner_id, LESSON, when)}"
+            write_atomic(root / file, body)
+            written.append(file)
             manifest.capstones += 1
+        manifest.files += written
         manifest.learners.append(
             {
                 "learner_id": learner_id,
@@ -357,6 +341,7 @@ def make_class(
                 "folder": sub,
                 "rows": len(records),
                 "capstone": has_essay,
+                "files": written,
             }
         )
     manifest.students = n

@@ -368,7 +368,8 @@ class CapstoneView:
 
         label, ext, mime = cx.FORMATS[self.format.value]
         when = datetime.now(UTC)
-        text = cx.to_html(self.state, when) if ext == "html" else cx.to_markdown(self.state, when)
+        render = cx.to_html if ext == "html" else cx.to_markdown
+        text = render(self.state, when, learner_id=self.learner_id)
         name = export_name("essay", ext, self.state.name, self.learner_id, cx.LESSON, when)
         self.download.value = download_link(text, name, f"Download your essay ({label})", mime)
 
