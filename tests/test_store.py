@@ -641,8 +641,10 @@ def test_portfolio_says_what_the_feedback_said(bank):
     wrong = list(reversed(q["correct_order"]))
     result = check_answer(q, wrong)
     html = portfolio_html([make_record(result, q)], bank, lesson=q["lesson"])
-    assert result["message"].rstrip(".") in html  # "1 of 5 items in the right place"
-    assert "score" not in html.split(q["id"], 2)[-1].split("Explanation")[0]
+    assert result["message"].rstrip(".") in html  # "1 of 5 items in the right place (score 20%)"
+    # No second, differently worded score beside the feedback's own.
+    section = html.split(q["id"], 2)[-1].split("Explanation")[0]
+    assert section.count("score") == result["message"].count("score")
 
 
 def test_portfolio_shows_how_the_answer_was_reached(bank):
