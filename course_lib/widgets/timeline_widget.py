@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import ipywidgets as w
 import pandas as pd
@@ -60,7 +60,7 @@ _SYMBOL["cross"] = "✚"
 #: Events as a DataFrame from :func:`course_lib.timeline.prepare_events` (or a filtered part of
 #: it), or the same rows as plain records (``DataFrame.to_dict("records")``), which the widget
 #: uses so that an update does not pay pandas' per-row cost.
-Events = pd.DataFrame | Sequence[Mapping[str, Any]]
+Events: TypeAlias = pd.DataFrame | Sequence[Mapping[str, Any]]
 
 
 def _records(events: Events) -> Sequence[Mapping[str, Any]]:
