@@ -39,6 +39,7 @@ browser-deps:
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(VENV)/.test browser-deps lint
 	$(BIN)/python scripts/build_data.py --check

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import pandas as pd
 
@@ -36,9 +36,11 @@ from course_lib.errors import LocatedError, decode_utf8, read_bytes, read_utf8
 
 __all__ = [
     "DataError",
+    "Record",
     "check_foreign_keys",
     "check_resource",
     "data_dir",
+    "is_missing",
     "load_document",
     "load_glossary",
     "load_people",
@@ -51,6 +53,7 @@ __all__ = [
     "read_json",
     "resource",
     "rows_to_frame",
+    "to_records",
 ]
 
 
@@ -101,6 +104,46 @@ def data_dir() -> Path:
         If neither exists.
     """
     return _find_data_dir()
+
+
+#: One row of a table as a dict: column name -> cell, of whatever type the column's dtype gives.
+Record = dict[str, Any]
+
+
+def to_records(frame: pd.DataFrame) -> list[Record]:
+    """The rows of a table as dicts (much faster to loop over than ``iterrows``).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table whose column names are strings, as every table of the course is.
+
+    Returns
+    -------
+    list of dict
+    """
+    return cast(list[Record], frame.to_dict("records"))
+
+
+def is_missing(value: object) -> bool:
+    """Whether one cell is a missing value (``None``, NaN, ``pd.NA``, ``NaT``).
+
+    Parameters
+    ----------
+    value : object
+        Any cell; a list-like of more than one item is never one missing value.
+
+    Returns
+    -------
+    bool
+    """
+    if value is None:
+        return True
+    try:
+        # pandas.isna takes any object; its stubs list only scalars and containers.
+        return bool(pd.isna(cast(Any, value)))
+    except (TypeError, ValueError):  # list-likes: not a single missing value
+        return False
 
 
 @cache
@@ -495,7 +538,7 @@ def rows_to_frame(
             )
     return pd.DataFrame(
         {
-            f["name"]: pd.array(col, dtype=_DTYPES[r["kind"]])
+            f["name"]: pd.Series(col, dtype=_DTYPES[r["kind"]])
             for f, r, col in zip(fields, rules, columns, strict=True)
         }
     )
@@ -862,7 +905,8 @@ def load_document() -> dict[str, Any]:
     """
     path, _ = resource("document")
     text = _document_at(str(path), (_stamp(data_dir() / "datapackage.json"), _stamp(path)))
-    return json.loads(text)
+    document: dict[str, Any] = json.loads(text)  # an object: _document_at checked it
+    return document
 
 
 def load_questions() -> Any:

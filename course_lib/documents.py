@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import cache
+from typing import SupportsIndex, SupportsInt
 
 import pandas as pd
 
@@ -125,7 +126,9 @@ def _turn_number(turn: object) -> int:
     if isinstance(turn, bool):
         raise ValueError(f"{turn!r} is not a turn number; give a whole number from 1 to 54")
     try:
-        number = int(turn)  # type: ignore[call-overload]
+        if not isinstance(turn, str | bytes | bytearray | SupportsInt | SupportsIndex):
+            raise TypeError  # what int() would raise
+        number = int(turn)
     except (TypeError, ValueError):
         raise ValueError(
             f"{str(turn)[:40]!r} is not a turn number; give a whole number from 1 to 54"

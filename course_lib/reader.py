@@ -16,11 +16,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 from markupsafe import escape
 
+from course_lib.data import Record, is_missing, to_records
 from course_lib.source import insertion_spans
 from course_lib.templating import Markup, render, render_macro
 from course_lib.text import MODES as MATCH_MODES
@@ -70,7 +71,8 @@ def _fragment(name: str, *args: object) -> str:
     return render_macro(_FRAGMENTS, name, *args)
 
 
-Rows = list[dict[str, object]]
+#: A table's rows as dicts (see :data:`course_lib.data.Record`).
+Rows = list[Record]
 
 
 def _records(frame: pd.DataFrame | Rows | None) -> Rows:
@@ -81,7 +83,7 @@ def _records(frame: pd.DataFrame | Rows | None) -> Rows:
     if frame is None:
         return []
     if isinstance(frame, pd.DataFrame):
-        return frame.to_dict("records")
+        return to_records(frame)
     return frame
 
 
@@ -192,7 +194,7 @@ def _spoken(text: str) -> str:
     return strip_insertions(text)
 
 
-def _text_for(row: Mapping[str, object], mode: str) -> str:
+def _text_for(row: Mapping[str, Any], mode: str) -> str:
     text = row.get("text")
     if not isinstance(text, str):
         return ""
@@ -203,7 +205,7 @@ def _text_for(row: Mapping[str, object], mode: str) -> str:
 
 
 def render_text(
-    text: str,
+    text: object,
     insertions: Iterable[tuple[int, int]] = (),
     matches: Iterable[tuple[int, int]] = (),
     page_break_at: int | None = None,
@@ -213,7 +215,7 @@ def render_text(
     Parameters
     ----------
     text : str
-        The passage, verbatim.
+        The passage, verbatim; anything else (a missing cell) renders as ``""``.
     insertions : iterable of (int, int)
         Half-open spans of the translators' insertions; each is wrapped in a ``span`` that is
         italic and underlined with dots (so colour is never the only cue), its brackets kept.
@@ -256,7 +258,7 @@ def render_text(
 
 
 def turn_html(
-    row: Mapping[str, object],
+    row: Mapping[str, Any],
     mode: str = "marked",
     terms: Sequence[str] = (),
     match: str = "word",
@@ -286,7 +288,7 @@ def turn_html(
     hits = find_term(text, tuple(terms), _match(match)) if terms else []
     pb_value = row.get("page_break_at")
     pb = (
-        int(pb_value)  # type: ignore[call-overload]
+        int(pb_value)
         if mode == "marked" and pb_value is not None and not pd.isna(pb_value)
         else None
     )
@@ -453,7 +455,7 @@ def _turn_numbers(value: object) -> set[int]:
 
 
 def explain_options(
-    row: Mapping[str, object],
+    row: Mapping[str, Any],
     people: pd.DataFrame | Rows | None,
     glossary: pd.DataFrame | Rows | None,
     places: pd.DataFrame | Rows | str | None = "shipped",
@@ -483,10 +485,11 @@ def explain_options(
     """
     turn = int(row["turn"])
     speaker_name = _SPEAKER_NAMES.get(str(row.get("speaker")), "")
-    text = row.get("text") if isinstance(row.get("text"), str) else ""
+    raw_text = row.get("text")
+    text = raw_text if isinstance(raw_text, str) else ""
     options: list[tuple[str, str]] = []
     if people is not None and len(people):
-        for p in _records(people):  # type: ignore[arg-type]
+        for p in _records(people):
             named = turn in _turn_numbers(p.get("mentioned_in_turns"))
             if named or p.get("name") == speaker_name:
                 label = str(p.get("name"))
@@ -601,14 +604,7 @@ def _documents(turn: int) -> str:
 
 def _text(value: object) -> str:
     """A cell as text: missing values become ``""``."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):  # type: ignore[call-overload]
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return "" if is_missing(value) else str(value)
 
 
 @dataclass(frozen=True)
@@ -673,7 +669,8 @@ class ReaderData:
             if len(self.cache) > _CACHE_LIMIT:
                 self.cache.clear()
             self.cache[key] = make()
-        return self.cache[key]  # type: ignore[return-value]
+        # Each key's first element names what is cached under it, and so its type.
+        return cast(T, self.cache[key])
 
     @classmethod
     def from_frames(
@@ -732,7 +729,7 @@ def render_view(
         data = turns
     else:
         data = ReaderData.from_frames(turns, people, glossary)
-    numbers = [int(r["turn"]) for r in data.turns]  # type: ignore[call-overload]
+    numbers = [int(r["turn"]) for r in data.turns]
     n = max(numbers) if numbers else 1
     current = clamp_turn(turn, n)
     mode = mode if mode in MODES else "marked"
@@ -747,16 +744,16 @@ def render_view(
     if q.terms and results.empty:
         words = data.cached(("vocabulary",), lambda: vocabulary(r.get("text") for r in data.turns))
         suggestions = suggest(q.text, words)
-    row = next((r for r in data.turns if int(r["turn"]) == current), data.turns[0])  # type: ignore[call-overload]
+    row = next((r for r in data.turns if int(r["turn"]) == current), data.turns[0])
     terms = tuple(q.terms)
 
-    def one(r: Mapping[str, object]) -> str:
-        key = ("turn", int(r["turn"]), mode, match, terms)  # type: ignore[call-overload]
+    def one(r: Mapping[str, Any]) -> str:
+        key = ("turn", int(r["turn"]), mode, match, terms)
         return data.cached(key, lambda: turn_html(r, mode, terms, match))
 
     if view == "whole":
         keep = set(results["turn"]) if terms else None
-        parts = [one(r) for r in data.turns if keep is None or int(r["turn"]) in keep]  # type: ignore[call-overload]
+        parts = [one(r) for r in data.turns if keep is None or int(r["turn"]) in keep]
         body = "".join(parts) or _fragment("empty", "No turn matches this search.")
         cite = "Minutes (cite each passage by its turn, as shown under it)"
     else:

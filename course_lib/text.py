@@ -178,12 +178,12 @@ def _needs_boundary(char: str) -> bool:
     return bool(_WORD_CHAR.match(char)) and not _NO_SPACE_SCRIPT.match(char)
 
 
-def tokenize(text: str) -> list[str]:
+def tokenize(text: object) -> list[str]:
     """Split text into lower-cased words.
 
     Parameters
     ----------
-    text : str
+    text : object
         Any text; a non-string (``None``, a missing value) gives no words.
 
     Returns
@@ -201,12 +201,12 @@ def tokenize(text: str) -> list[str]:
     return [m.group(0).lower() for m in WORD_RE.finditer(text)]
 
 
-def count_words(text: str) -> int:
+def count_words(text: object) -> int:
     """Count the words in a text (see :data:`WORD_RE`).
 
     Parameters
     ----------
-    text : str
+    text : object
         Any text; a non-string counts as no words.
 
     Returns
@@ -218,12 +218,12 @@ def count_words(text: str) -> int:
     return sum(1 for _ in WORD_RE.finditer(text))
 
 
-def strip_insertions(text: str) -> str:
+def strip_insertions(text: object) -> str:
     """Remove the translators' bracketed insertions and tidy the spaces left behind.
 
     Parameters
     ----------
-    text : str
+    text : object
         Any text; a non-string gives ``""``.
 
     Returns
@@ -337,12 +337,13 @@ def _folded_key(term: str) -> str:
     return " ".join(fold(term).replace("-", " ").replace("'", "").split())
 
 
-def expand_aliases(terms: Iterable[str]) -> tuple[str, ...]:
+def expand_aliases(terms: Iterable[object]) -> tuple[str, ...]:
     """Add every spelling of a preset alias group one of whose spellings was typed.
 
     Parameters
     ----------
-    terms : iterable of str
+    terms : iterable of object
+        The typed terms; blanks and non-strings are skipped.
 
     Returns
     -------
@@ -683,7 +684,7 @@ def kwic(
                 ):
                     cols[key].append(value)
     return pd.DataFrame(
-        {c: pd.array(cols[c], dtype=_KWIC_DTYPES[c]) for c in KWIC_COLUMNS},
+        {c: pd.Series(cols[c], dtype=_KWIC_DTYPES[c]) for c in KWIC_COLUMNS},
         columns=KWIC_COLUMNS,
     )
 

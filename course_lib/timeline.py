@@ -31,10 +31,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from itertools import accumulate
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
+from course_lib.data import to_records
 from course_lib.text import find_term, fold
 
 __all__ = [
@@ -308,12 +309,12 @@ def event_table(events: pd.DataFrame) -> pd.DataFrame:
         Columns ``Date``, ``Event``, ``Category`` and ``Known on 15 Sep 1963``.
     """
     ordered = events.sort_values(["start", "end", "id"], kind="stable")
-    rows = event_table_rows(ordered.to_dict("records"))
+    rows = event_table_rows(to_records(ordered))
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 
 
 def event_table_rows(
-    records: Sequence[Mapping[str, object]],
+    records: Sequence[Mapping[str, Any]],
 ) -> list[tuple[object, object, str, str]]:
     """The rows of :func:`event_table` for events given as plain records, in the order given.
 
@@ -340,11 +341,11 @@ def event_table_rows(
 
 
 def filter_records(
-    records: Sequence[Mapping[str, object]],
+    records: Sequence[Mapping[str, Any]],
     years: tuple[int, int] | None = None,
     categories: Iterable[str] | None = None,
     hindsight: bool = False,
-) -> list[Mapping[str, object]]:
+) -> list[Mapping[str, Any]]:
     """:func:`filter_events` on plain records: the same selection, without pandas' overhead.
 
     The widget converts its events to records once and filters those on every change, which
@@ -371,7 +372,7 @@ def filter_records(
     return [
         r
         for r in records
-        if lo <= int(r["year"]) <= hi  # type: ignore[call-overload]
+        if lo <= int(r["year"]) <= hi
         and (keep is None or r["category"] in keep)
         and not (hindsight and r["status"] == "after")
     ]

@@ -179,7 +179,9 @@ def _as_frame(data: pd.DataFrame | pd.Series) -> pd.DataFrame:
     if isinstance(data, pd.Series):
         name = data.name if data.name is not None else "value"
         index = data.index.name if data.index.name is not None else "item"
-        return data.rename(name).rename_axis(index).reset_index()
+        frame = data.to_frame(name)
+        frame.index = data.index.rename(index)
+        return frame.reset_index()
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"table() needs a pandas DataFrame or Series, not {type(data).__name__}")
     if any(n is not None for n in data.index.names):

@@ -95,6 +95,20 @@ def test_an_edited_copy_of_the_bank_is_validated(raw, tmp_path):
         load_bank(path)
 
 
+def test_a_schema_that_is_not_a_json_object_is_a_data_error(tmp_path):
+    path = tmp_path / "questions.schema.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(DataError, match="expected a JSON object"):
+        load_schema(path)
+
+
+def test_bank_membership_takes_any_object(bank):
+    """A learner's cell may pass anything as an id: it is just not in the bank."""
+    assert bank.ids[0] in bank
+    for other in (None, 1, ["L01-01"], {"id": "L01-01"}):
+        assert other not in bank
+
+
 def test_course_loader_returns_the_bank(bank):
     assert course_lib.load_questions().ids == bank.ids
 

@@ -105,7 +105,7 @@ class Collected:
     def summary(self) -> str:
         """One sentence: files, rows read and kept, learners, problems."""
         kinds = self.problems["kind"].value_counts()
-        listed = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds.items())
+        listed = ", ".join(f"{n} {str(k).replace('_', ' ')}" for k, n in kinds.items())
         lost = self.rows_handed_in - len(self.rows)
         return (
             f"{len(self.files)} files read; {len(self.rows)} answer rows kept of "
@@ -173,11 +173,11 @@ def collect_files(files: Iterable[HandInFile], now: datetime | None = None) -> C
     capstone_files: list[CapstoneFile] = []
     for f in sorted(files, key=lambda f: f.name):
         if f.name.lower().endswith(".csv"):
-            rows, found, _ = parse_export(f.name, f.data, now)
+            parsed, found, _ = parse_export(f.name, f.data, now)
             problems += found
-            all_rows += rows
-            kind = "answers" if rows or not any(p.kind == "not_export" for p in found) else ""
-            file_rows.append((f.name, kind or "unusable", len(rows)))
+            all_rows += parsed
+            kind = "answers" if parsed or not any(p.kind == "not_export" for p in found) else ""
+            file_rows.append((f.name, kind or "unusable", len(parsed)))
             continue
         try:
             text = f.data.decode("utf-8-sig")
@@ -360,7 +360,7 @@ def _tie_capstones(
             _known=capstones["exported_at"].notna(), _html=capstones["format"] == "html"
         ).sort_values(["student", "_known", "exported_at", "_html", "file"], kind="stable")
         capstones.loc[order.groupby("student").tail(1).index, "used"] = True
-        for key, group in capstones.groupby("student"):
+        for student, group in capstones.groupby("student"):
             essays = group["essay"].map(lambda t: " ".join(str(t).split()))
             if (essays != essays.iloc[0]).any():
                 chosen = group[group["used"]].iloc[0]
@@ -369,7 +369,7 @@ def _tie_capstones(
                         str(chosen["file"]),
                         None,
                         "duplicate",
-                        f"{labels[key]} handed in {len(group)} different capstone essays "
+                        f"{labels[str(student)]} handed in {len(group)} different capstone essays "
                         f"({', '.join(group['file'])}); {chosen['file']} (exported "
                         f"{chosen['exported'] or 'at an unknown time'}) is shown",
                     )

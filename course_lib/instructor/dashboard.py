@@ -19,12 +19,12 @@ Each table answers one question an instructor asks after a lesson:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from course_lib.capstone import check_essay, make_evidence
+from course_lib.data import is_missing, to_records
 from course_lib.instructor.charts import OKABE_ITO, Bar, ChartRow, bar_chart
 from course_lib.instructor.collecting import Collected
 from course_lib.instructor.exports import response_items
@@ -113,9 +113,8 @@ def lesson_coverage(handed: pd.DataFrame, bank: QuestionBank) -> pd.DataFrame:
     DataFrame
         ``lesson``, ``questions``, ``all``, ``some``, ``none``.
     """
-    meta = _bank_meta(bank)
     rows = []
-    for lesson, n in meta.groupby("lesson").size().items():
+    for lesson, n in sorted(Counter(int(q["lesson"]) for q in bank).items()):
         answered = handed[f"lesson_{lesson}"].astype("int64")
         rows.append(
             {
@@ -398,12 +397,12 @@ def capstone_table(capstones: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame
         }
     )
     verdicts: dict[tuple[int, str], str] = {}
-    for cap in used.itertuples():
-        check = check_essay(cap.essay, slim)
+    for cap in to_records(used):
+        check = check_essay(cap["essay"], slim)
         wrong = sum(1 for p in check["problems"] if "not word for word" in p)
         problems = list(check["problems"])
         ok = 0
-        for turn, quote in cap.evidence:
+        for turn, quote in cap["evidence"]:
             if (turn, quote) not in verdicts:
                 try:
                     make_evidence(slim, turn, quote)
@@ -417,19 +416,19 @@ def capstone_table(capstones: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame
                 ok += 1
         rows.append(
             {
-                "student": cap.student,
-                "label": cap.student_label,
-                "file": cap.file,
+                "student": cap["student"],
+                "label": cap["student_label"],
+                "file": cap["file"],
                 "words": check["words"],
                 "cited_turns": check["cited_turns"],
                 "quotes": check["quotes_ok"] + wrong,
                 "quotes_ok": check["quotes_ok"],
-                "evidence": len(cap.evidence),
+                "evidence": len(cap["evidence"]),
                 "evidence_ok": ok,
-                "evidence_turns": sorted({t for t, _ in cap.evidence}),
-                "ticked": cap.ticked,
+                "evidence_turns": sorted({t for t, _ in cap["evidence"]}),
+                "ticked": cap["ticked"],
                 "problems": problems,
-                "essay": cap.essay,
+                "essay": cap["essay"],
             }
         )
     out = pd.DataFrame(rows, columns=cols)
@@ -477,7 +476,7 @@ def cited_turns(table: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pct(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else f"{float(value):.0%}"
+    return "" if is_missing(value) else f"{float(value):.0%}"
 
 
 def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> dict[str, Any]:
@@ -504,16 +503,17 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
         "Students who answered all, some or none of each lesson's questions",
         [
             ChartRow(
-                f"Lesson {r.lesson:02d} ({r.questions} questions)",
-                [Bar(r.all, 0), Bar(r.some, 1), Bar(r.none, 2)],
-                f"{r.all} all, {r.some} some",
+                f"Lesson {r['lesson']:02d} ({r['questions']} questions)",
+                [Bar(r["all"], 0), Bar(r["some"], 1), Bar(r["none"], 2)],
+                f"{r['all']} all, {r['some']} some",
             )
-            for r in coverage.itertuples()
+            for r in to_records(coverage)
         ],
         series=cov_series,
         header=["Lesson", "Questions", "Answered all", "Answered some", "Answered none"],
         table_rows=[
-            (f"{r.lesson:02d}", r.questions, r.all, r.some, r.none) for r in coverage.itertuples()
+            (f"{r['lesson']:02d}", r["questions"], r["all"], r["some"], r["none"])
+            for r in to_records(coverage)
         ],
         description=f"For each lesson, a bar of {n} students split into those who answered "
         "all of its questions, some, or none.",
@@ -537,9 +537,9 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
                 r["label"],
                 *[r[c] for c in lessons],
                 "yes" if r["capstone"] else "no",
-                "" if pd.isna(r["last_saved"]) else r["last_saved"].strftime("%Y-%m-%d %H:%M"),
+                "" if is_missing(r["last_saved"]) else r["last_saved"].strftime("%Y-%m-%d %H:%M"),
             ]
-            for _, r in handed.iterrows()
+            for r in to_records(handed)
         ],
         caption=f"Who has handed in what ({n} students)",
     )
@@ -548,15 +548,17 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
         "Per question: right at the first try, and answer shown",
         [
             ChartRow(
-                f"{r.qid} ({SKILL_NAMES.get(r.skill, r.skill)})",
+                f"{r['qid']} ({SKILL_NAMES.get(r['skill'], r['skill'])})",
                 [
-                    Bar(0.0 if pd.isna(r.share_first_try) else float(r.share_first_try), 0),
-                    Bar(0.0 if pd.isna(r.share_revealed) else float(r.share_revealed), 1),
+                    Bar(
+                        0.0 if is_missing(r["share_first_try"]) else float(r["share_first_try"]), 0
+                    ),
+                    Bar(0.0 if is_missing(r["share_revealed"]) else float(r["share_revealed"]), 1),
                 ],
-                f"{_pct(r.share_first_try) or 'n/a'} / {_pct(r.share_revealed) or 'n/a'}",
+                f"{_pct(r['share_first_try']) or 'n/a'} / {_pct(r['share_revealed']) or 'n/a'}",
             )
-            for r in stats.itertuples()
-            if r.type != "short_answer"
+            for r in to_records(stats)
+            if r["type"] != "short_answer"
         ],
         series=[
             ("right at first try", OKABE_ITO["blue"]),
@@ -574,16 +576,16 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
         ],
         table_rows=[
             (
-                r.qid,
-                SKILL_NAMES.get(r.skill, r.skill),
-                r.type.replace("_", " "),
-                r.answered,
-                _pct(r.share_first_try),
-                _pct(r.share_right),
-                _pct(r.share_revealed),
-                "" if pd.isna(r.mean_attempts) else f"{float(r.mean_attempts):.1f}",
+                r["qid"],
+                SKILL_NAMES.get(r["skill"], r["skill"]),
+                r["type"].replace("_", " "),
+                r["answered"],
+                _pct(r["share_first_try"]),
+                _pct(r["share_right"]),
+                _pct(r["share_revealed"]),
+                "" if is_missing(r["mean_attempts"]) else f"{float(r['mean_attempts']):.1f}",
             )
-            for r in stats.itertuples()
+            for r in to_records(stats)
         ],
         description="For each auto-marked question, two bars: the share of students who were "
         "right at their first try, and the share who used Show the answer. Empty where the "
@@ -593,22 +595,24 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
     sections["distractor_chart"] = bar_chart(
         "The wrong option chosen most often, per question",
         [
-            ChartRow(f"{r.qid}, option {r.option}", [Bar(float(r.share), 0)], _pct(r.share))
-            for r in misleading.head(20).itertuples()
+            ChartRow(
+                f"{r['qid']}, option {r['option']}", [Bar(float(r["share"]), 0)], _pct(r["share"])
+            )
+            for r in to_records(misleading.head(20))
         ],
         series=[("chose this wrong option", OKABE_ITO["vermillion"])],
         header=["Question", "Option", "Right?", "Text", "Chose it", "Of", "Share"],
         table_rows=[
             (
-                r.qid,
-                r.option,
-                "right" if r.correct else "wrong",
-                r.text,
-                r.chosen,
-                r.answered,
-                _pct(r.share),
+                r["qid"],
+                r["option"],
+                "right" if r["correct"] else "wrong",
+                r["text"],
+                r["chosen"],
+                r["answered"],
+                _pct(r["share"]),
             )
-            for r in shares.itertuples()
+            for r in to_records(shares)
         ],
         description="The 20 most misleading distractors: for each, the share of the students "
         "answering the question who chose it. The table lists every option of every choice "
@@ -624,13 +628,13 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
                 [Bar(float(r[b]), i) for i, b in enumerate(band_names)],
                 f"{int(r[band_names[-1]])} at ≥ 80%",
             )
-            for _, r in bands.iterrows()
+            for r in to_records(bands)
         ],
         series=list(BANDS),
         header=["Skill", *band_names],
         table_rows=[
             (SKILL_NAMES[str(r["skill"])], *[int(r[b]) for b in band_names])
-            for _, r in bands.iterrows()
+            for r in to_records(bands)
         ],
         description=f"For each of the four skills, a bar of {n} students split by their mean "
         "score on the skill's auto-marked questions.",
@@ -666,16 +670,16 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
 
     sections["capstones"] = [
         {
-            "label": r.label,
-            "file": r.file,
-            "words": r.words,
-            "cited": ", ".join(str(t) for t in r.cited_turns) or "none",
-            "quotes": f"{r.quotes_ok} of {r.quotes}",
-            "evidence": f"{r.evidence_ok} of {r.evidence}",
-            "problems": list(r.problems),
-            "paragraphs": [p for p in str(r.essay).split("\n\n") if p.strip()],
+            "label": r["label"],
+            "file": r["file"],
+            "words": r["words"],
+            "cited": ", ".join(str(t) for t in r["cited_turns"]) or "none",
+            "quotes": f"{r['quotes_ok']} of {r['quotes']}",
+            "evidence": f"{r['evidence_ok']} of {r['evidence']}",
+            "problems": list(r["problems"]),
+            "paragraphs": [p for p in str(r["essay"]).split("\n\n") if p.strip()],
         }
-        for r in caps.itertuples()
+        for r in to_records(caps)
     ]
     sections["capstone_table"] = render(
         "table.html.j2",
@@ -697,16 +701,17 @@ def _charts(collected: Collected, bank: QuestionBank, turns: pd.DataFrame) -> di
         "The turns students cite most (essays and evidence lists)",
         [
             ChartRow(
-                f"Turn {r.turn} ({r.speaker})",
-                [Bar(float(r.students), 0, SPEAKER_COLOURS.get(r.speaker))],
-                f"{r.students} students",
+                f"Turn {r['turn']} ({r['speaker']})",
+                [Bar(float(r["students"]), 0, SPEAKER_COLOURS.get(r["speaker"]))],
+                f"{r['students']} students",
             )
-            for r in cited.head(20).itertuples()
+            for r in to_records(cited.head(20))
         ],
         series=[("Liu", SPEAKER_COLOURS["Liu"]), ("Kim", SPEAKER_COLOURS["Kim"])],
         header=["Turn", "Speaker", "Students citing it", "In essays", "In evidence lists"],
         table_rows=[
-            (r.turn, r.speaker, r.students, r.in_essays, r.in_evidence) for r in cited.itertuples()
+            (r["turn"], r["speaker"], r["students"], r["in_essays"], r["in_evidence"])
+            for r in to_records(cited)
         ],
         description="The 20 turns cited by the most students, each bar labelled with its "
         "speaker (Liu Shaoqi or Kim Il Sung). The table lists every cited turn.",
@@ -753,13 +758,13 @@ def dashboard_html(
         turns = load_turns()
     parts = _charts(collected, bank, turns)
     problems = collected.problems
-    kinds: Mapping[str, int] = problems["kind"].value_counts().to_dict()
+    kinds = {str(k): int(n) for k, n in problems["kind"].value_counts().items()}
     problem_table = render(
         "table.html.j2",
         header=["File", "Line", "Kind", "What"],
         rows=[
-            [r.file, r.line, str(r.kind).replace("_", " "), r.message]
-            for r in problems.head(max_problems).itertuples()
+            [r["file"], r["line"], str(r["kind"]).replace("_", " "), r["message"]]
+            for r in to_records(problems.head(max_problems))
         ],
         caption=f"Problems ({len(problems)})",
     )

@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -174,7 +174,7 @@ def parse_time(text: str, now: datetime) -> tuple[datetime | None, str | None]:
     return parsed, None
 
 
-def _bool(text: str) -> bool | str | None:
+def _bool(text: str) -> bool | Literal["bad"] | None:
     value = text.strip().lower()
     if not value:
         return None
@@ -339,7 +339,7 @@ def _row(
         if value == "bad":
             problem("bad_value", f"{column} {cell[column][:20]!r} is not true or false", line)
             value = None
-        flags[column] = value  # type: ignore[assignment]
+        flags[column] = value
     score_text = cell.get("score", "").strip()
     score = None
     if score_text:
@@ -401,11 +401,7 @@ def _frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         "first_try_correct": "boolean",
         "used": "bool",
     }
-    for column in ROW_COLUMNS:
-        if column == "saved_at":
-            continue
-        frame[column] = frame[column].astype(types.get(column, "string"))
-    return frame
+    return frame.astype({c: types.get(c, "string") for c in ROW_COLUMNS if c != "saved_at"})
 
 
 def _when(value: Any) -> str:
@@ -443,8 +439,8 @@ def merge_rows(
             files_by_id[r["learner_id"]].add(r["source_file"])
             if r["learner_name"]:
                 names_by_id[r["learner_id"]].add(_name_key(r["learner_name"]))
-    for learner_id, names in sorted(names_by_id.items()):
-        if len(names) > 1:
+    for learner_id, id_names in sorted(names_by_id.items()):
+        if len(id_names) > 1:
             shown = ", ".join(
                 sorted(
                     {
@@ -460,7 +456,7 @@ def merge_rows(
                     files[0],
                     None,
                     "shared_id",
-                    f"one learner id ({learner_id[:8]}…) carries {len(names)} names ({shown}) "
+                    f"one learner id ({learner_id[:8]}…) carries {len(id_names)} names ({shown}) "
                     f"in {', '.join(files)}: a copied answers folder or a changed name. Kept "
                     "apart by name; check with the students",
                 )
@@ -489,15 +485,15 @@ def merge_rows(
     for keys in clash.values():
         if len(keys) < 2:
             continue
-        typed = [k for k in keys if names[k]]
-        if len(typed) > 1:
-            files = sorted({by_student[k][0]["source_file"] for k in typed})
+        named = [k for k in keys if names[k]]
+        if len(named) > 1:
+            files = sorted({by_student[k][0]["source_file"] for k in named})
             problems.append(
                 Problem(
                     files[0],
                     None,
                     "same_name",
-                    f"{len(typed)} learners typed the name “{names[typed[0]]}” "
+                    f"{len(named)} learners typed the name “{names[named[0]]}” "
                     f"({', '.join(files)}); they are kept apart by learner id or file",
                 )
             )
@@ -547,19 +543,19 @@ def merge_rows(
     chosen = order.groupby(["student", "qid"], sort=False).tail(1)
     frame.loc[chosen.index, "used"] = True
     repeated = order[order.duplicated(["student", "qid"], keep=False)]
-    for (key, qid), group in repeated.groupby(["student", "qid"], sort=True):
-        pick = group.iloc[-1]
+    for (student, qid), answers in repeated.groupby(["student", "qid"], sort=True):
+        pick = answers.iloc[-1]
         others = ", ".join(
-            f"{f} line {n}" for f, n in zip(group["source_file"], group["line"], strict=True)
+            f"{f} line {n}" for f, n in zip(answers["source_file"], answers["line"], strict=True)
         )
-        distinct = group["response"].nunique(dropna=False)
+        distinct = answers["response"].nunique(dropna=False)
         if distinct > 1:
             problems.append(
                 Problem(
                     str(pick["source_file"]),
                     int(pick["line"]),
                     "conflict",
-                    f"{labels[key]}: {distinct} different answers to {qid} ({others}); "
+                    f"{labels[str(student)]}: {distinct} different answers to {qid} ({others}); "
                     f"used {pick['source_file']} line {pick['line']} "
                     f"({_when(pick['saved_at'])})",
                 )
@@ -570,7 +566,7 @@ def merge_rows(
                     str(pick["source_file"]),
                     int(pick["line"]),
                     "bad_time",
-                    f"{labels[key]}: {qid} answered {len(group)} times ({others}) with no "
+                    f"{labels[str(student)]}: {qid} answered {len(answers)} times ({others}) with no "
                     "usable time; the last in file order is used",
                 )
             )

@@ -35,7 +35,10 @@ def _schema_path(folder: Path | None = None) -> Path:
 
 @cache
 def _cached_schema(path: str) -> dict[str, Any]:
-    return read_json(path)
+    schema = read_json(path)
+    if not isinstance(schema, dict):
+        raise DataError("expected a JSON object (a JSON Schema)", path, 1, rule="type")
+    return schema
 
 
 def load_schema(path: str | Path | None = None) -> dict[str, Any]:
@@ -49,6 +52,11 @@ def load_schema(path: str | Path | None = None) -> dict[str, Any]:
     Returns
     -------
     dict
+
+    Raises
+    ------
+    DataError
+        If the file cannot be read, is not JSON, or is not a JSON object.
     """
     return _cached_schema(str(Path(path) if path is not None else _schema_path()))
 
@@ -83,7 +91,8 @@ class QuestionBank:
         return iter(self.questions)
 
     def __contains__(self, qid: object) -> bool:
-        return qid in self._index
+        # Anything a learner's cell passes: ids are strings, and a list is not one.
+        return isinstance(qid, str) and qid in self._index
 
     @property
     def ids(self) -> list[str]:

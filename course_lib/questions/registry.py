@@ -126,6 +126,7 @@ class QuestionType:
         ------
         AnswerError
         """
+        items: list[object]
         if isinstance(response, str) or response is None:
             items = [] if response is None or response == "" else [response]
         elif isinstance(response, Iterable) and not isinstance(response, Mapping | bytes):
@@ -133,10 +134,12 @@ class QuestionType:
         else:
             raise AnswerError(f"Cannot read this answer ({type(response).__name__}).")
         valid = set(cls.option_ids(question))
+        chosen: list[str] = []
         for item in items:
             if not isinstance(item, str) or item not in valid:
                 raise AnswerError(f"{str(item)[:40]!r} is not one of this question's options.")
-        return items
+            chosen.append(item)
+        return chosen
 
     @staticmethod
     def feedback_entry(option: Mapping[str, Any], *, chosen: bool = True) -> dict[str, Any]:
@@ -258,10 +261,9 @@ def question_type(question: Mapping[str, Any]) -> QuestionType:
         If the question's type is not registered.
     """
     qtype = question.get("type")
-    try:
-        return REGISTRY[qtype]  # type: ignore[index]
-    except (KeyError, TypeError):
-        raise AnswerError(f"Unknown question type {qtype!r}.") from None
+    if not isinstance(qtype, str) or qtype not in REGISTRY:
+        raise AnswerError(f"Unknown question type {qtype!r}.")
+    return REGISTRY[qtype]
 
 
 def normalize_response(question: Mapping[str, Any], response: Any) -> Any:

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 
+from course_lib.data import is_missing
 from course_lib.templating import render, status_html
 
 __all__ = [
@@ -56,13 +56,8 @@ def esc(value: object) -> str:
     -------
     str
     """
-    if value is None:
+    if is_missing(value):
         return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):  # list-likes: not a single missing value
-        pass
     return html.escape(str(value), quote=True)
 
 

@@ -34,12 +34,12 @@ def front_js() -> str:
     return _JS.read_text(encoding="utf-8")
 
 
-class _Front(anywidget.AnyWidget):  # type: ignore[misc]
+class _Front(anywidget.AnyWidget):
     _esm = traitlets.Unicode(front_js()).tag(sync=True)
     kind = traitlets.Unicode("keyguard").tag(sync=True)
 
 
-class KeyGuard(_Front):  # type: ignore[misc]
+class KeyGuard(_Front):
     """An invisible helper: put one in a widget tree whose root has the class ``p63``."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -47,7 +47,7 @@ class KeyGuard(_Front):  # type: ignore[misc]
         super().__init__(kind="keyguard", **kwargs)
 
 
-class SelectableSVG(_Front):  # type: ignore[misc]
+class SelectableSVG(_Front):
     """An SVG whose ``[data-select]`` marks can be chosen by mouse or keyboard.
 
     Parameters

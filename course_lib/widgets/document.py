@@ -74,5 +74,5 @@ def document_card(doc: dict[str, Any] | None = None) -> w.VBox:
     kit = Kit()
     card = kit.html(document_card_html(doc))
     box = kit.root([card], "document")
-    box.card = card  # type: ignore[attr-defined]
+    box.card = card
     return box

@@ -7,11 +7,13 @@ The builder only wires controls; every callback calls a pure function of :mod:`c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 
+from course_lib.data import load_glossary, load_people, load_turns
 from course_lib.reader import (
     ReaderData,
     clamp_turn,
@@ -29,11 +31,9 @@ _NO_EXPLAIN = ("(choose a person or term)", "")
 _NO_SUGGESTION = ("(choose a spelling)", "")
 
 
-def _optional_table(loader: str) -> pd.DataFrame | None:
-    import course_lib
-
+def _optional_table(load: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
     try:
-        return getattr(course_lib, loader)()  # type: ignore[no-any-return]
+        return load()
     except Exception:  # a missing editorial table must not break the reader
         return None
 
@@ -45,7 +45,7 @@ def reader(
     start: int = 1,
     view: str = "turn",
     mode: str = "marked",
-    query: str = "",
+    query: str | None = "",
     match: str = "word",
 ) -> w.VBox:
     """Build the reader widget.
@@ -63,8 +63,8 @@ def reader(
         One turn at a time, or the whole conversation.
     mode : {"marked", "hidden"}, default "marked"
         The translators' insertions kept and marked, or hidden (only what was said).
-    query : str, default ""
-        An initial search.
+    query : str, optional
+        An initial search (none by default).
     match : {"word", "start"}, default "word"
         Whole words, or word starts.
 
@@ -77,13 +77,11 @@ def reader(
         ``suggestions``, ``text``, ``citation``, ``explain``, ``explanation``.
     """
     if turns is None:
-        from course_lib.data import load_turns
-
         turns = load_turns()
     if people is None:
-        people = _optional_table("load_people")
+        people = _optional_table(load_people)
     if glossary is None:
-        glossary = _optional_table("load_glossary")
+        glossary = _optional_table(load_glossary)
     n = int(turns["turn"].max())
     data = ReaderData.from_frames(turns, people, glossary)
 
@@ -276,7 +274,7 @@ def reader(
         "reader",
         padding="0.5em",
     )
-    box.controls = {  # type: ignore[attr-defined]
+    box.controls = {
         "previous": previous,
         "next": following,
         "turn": turn_box,

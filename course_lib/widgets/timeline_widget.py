@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any, TypeAlias
 
 import ipywidgets as w
 import pandas as pd
 
 from course_lib import timeline as tl
+from course_lib.data import to_records
 from course_lib.templating import render, render_macro, status_html
 from course_lib.text import fold, suggest
 from course_lib.widgets._common import (
@@ -58,12 +60,12 @@ _SYMBOL["cross"] = "✚"
 #: Events as a DataFrame from :func:`course_lib.timeline.prepare_events` (or a filtered part of
 #: it), or the same rows as plain records (``DataFrame.to_dict("records")``), which the widget
 #: uses so that an update does not pay pandas' per-row cost.
-Events = pd.DataFrame | Sequence[Mapping[str, object]]
+Events: TypeAlias = pd.DataFrame | Sequence[Mapping[str, Any]]
 
 
-def _records(events: Events) -> Sequence[Mapping[str, object]]:
+def _records(events: Events) -> Sequence[Mapping[str, Any]]:
     if isinstance(events, pd.DataFrame):
-        return events.to_dict("records")  # type: ignore[return-value]
+        return to_records(events)
     return events
 
 
@@ -192,8 +194,8 @@ def chart_layout(
         for row in rows:
             if row["category"] != cat:
                 continue
-            x0 = _x(row["start"], first, last)  # type: ignore[arg-type]
-            x1 = _x(row["end"], first, last)  # type: ignore[arg-type]
+            x0 = _x(row["start"], first, last)
+            x1 = _x(row["end"], first, last)
             nudge = (nudge + 1) % 3 if x0 - last_x < 12 else 0
             last_x = x0
             my = y + (0, -9, 9)[nudge]
@@ -345,7 +347,7 @@ def event_options(events: Events) -> list[tuple[str, str]]:
 
 
 def timeline_view(
-    records: Sequence[Mapping[str, object]],
+    records: Sequence[Mapping[str, Any]],
     first: object,
     last: object,
     categories: Iterable[str],
@@ -498,7 +500,7 @@ def timeline(
     turns = data.load_turns() if turns is None else turns
     glossary = tl.term_turns(data.load_glossary() if glossary is None else glossary, turns)
 
-    records = events.to_dict("records")  # once: updates filter these, not the DataFrame
+    records = to_records(events)  # once: updates filter these, not the DataFrame
     kit = Kit()  # shared layouts and styles: no callback below changes one
     initial = {"description_width": "initial"}
     auto = {"width": "auto"}
@@ -550,10 +552,14 @@ def timeline(
         layout={"width": "auto", "max_width": "100%"},
     )
     event_pane = kit.html()
+    turn_options: list[tuple[str, int | None]] = [("(choose a turn)", None)]
+    turn_options += [
+        (f"Turn {int(n)} ({speaker})", int(n))
+        for n, speaker in zip(turns["turn"], turns["speaker"], strict=True)
+    ]
     turn_pick = kit.make(
         w.Dropdown,
-        options=[("(choose a turn)", None)]
-        + [(f"Turn {int(t.turn)} ({t.speaker})", int(t.turn)) for t in turns.itertuples()],
+        options=turn_options,
         value=None,
         description="From a turn, its events",
         style=initial,
@@ -645,7 +651,7 @@ def timeline(
         ],
         "timeline",
     )
-    box.parts = {  # type: ignore[attr-defined]
+    box.parts = {
         "year_from": year_from,
         "year_to": year_to,
         "presets": presets,

@@ -105,7 +105,7 @@ class QuestionView:
             ],
         )
         self.box.add_class("p63-q")
-        self.box.view = self  # type: ignore[attr-defined]
+        self.box.view = self
         self._refresh_buttons()
         if record is not None:
             self.restore(record)
