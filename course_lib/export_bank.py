@@ -29,7 +29,6 @@ All functions but :func:`write_export` and :func:`main` are pure.
 from __future__ import annotations
 
 import argparse
-import html
 import io
 import json
 import sys
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from course_lib.questions import QuestionBank
+from course_lib.templating import render_macro
 
 __all__ = [
     "FORMATS",
@@ -229,7 +229,7 @@ def to_gift(bank: QuestionBank) -> BankExport:
 
 def _jq_text(text: str) -> str:
     """Text for jupyterquiz, which puts strings into the page as HTML and reads ``$`` as maths."""
-    escaped = html.escape(text, quote=False).replace("\n", "<br>")
+    escaped = render_macro("export_paragraphs.html.j2", "inline", text)
     return escaped.replace("$", "&#36;").replace("](", "]&#40;")
 
 
@@ -307,11 +307,9 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def _material(parent: ET.Element, text: str) -> None:
-    paras = [p for p in text.split("\n\n") if p.strip()] or [""]
-    body = "".join(
-        f"<p>{html.escape(p.strip(), quote=False).replace(chr(10), '<br>')}</p>" for p in paras
-    )
-    _sub(_sub(parent, "material"), "mattext", f"<div>{body}</div>", texttype="text/html")
+    paras = [p.strip() for p in text.split("\n\n") if p.strip()] or [""]
+    body = render_macro("export_paragraphs.html.j2", "paragraphs", paras)
+    _sub(_sub(parent, "material"), "mattext", body, texttype="text/html")
 
 
 def _meta(item: ET.Element, fields: Sequence[tuple[str, str]]) -> None:
