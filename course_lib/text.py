@@ -382,16 +382,24 @@ _APOSTROPHES = "'\u2019\u2018\u02bc\u0060\u00b4"
 _HYPHENS = "-\u2010\u2011\u2012\u2013"
 
 
+#: ASCII text folds with one table: lower case, the backtick read as an apostrophe.
+_ASCII_FOLD = str.maketrans({**{chr(c): chr(c + 32) for c in range(65, 91)}, "`": "'"})
+
+
+@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
+    """One character folded. Characters are folded one by one (never the whole text at once),
+    so that every folded character knows the original character it came from.
+
+    Decomposition (NFD) drops accents and other combining marks; Hangul syllables decompose into
+    their jamo, in text and terms alike, so a syllable matches whether it came composed (NFC) or
+    decomposed (NFD)."""
     if ch in _APOSTROPHES:
         return "'"
     if ch in _HYPHENS:
         return "-"
     decomposed = unicodedata.normalize("NFD", ch)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    # Hangul syllables decompose into jamo (not combining); recompose them so that a syllable
-    # stays one character whatever form it came in.
-    return unicodedata.normalize("NFC", kept).casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def fold(text: object) -> str:
@@ -415,15 +423,16 @@ def fold(text: object) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _fold_with_map(text: str) -> tuple[str, tuple[int, ...]]:
-    """The folded text and, for each folded character, the offset of its original character."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(unicodedata.normalize("NFC", text) if not text.isascii() else text):
-        folded = _fold_char(ch) if not ch.isascii() or ch.isupper() or ch in "'-" else ch
-        out.append(folded)
-        where.extend([i] * len(folded))
-    return "".join(out), tuple(where)
+def _fold_with_map(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """The folded text and, for each folded character, the offset of its original character
+    (``None`` when every character folds to exactly one, so offsets are unchanged)."""
+    if text.isascii():
+        return text.translate(_ASCII_FOLD), None
+    pieces = list(map(_fold_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text) and all(len(p) == 1 for p in pieces):
+        return folded, None
+    return folded, tuple(i for i, piece in enumerate(pieces) for _ in piece)
 
 
 def _piece(term: str, mode: str) -> str:
@@ -479,7 +488,7 @@ def term_pattern(
 
 def _finditer(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:
     folded, where = _fold_with_map(text)
-    if folded == text and len(where) == len(text):
+    if where is None:
         for m in pattern.finditer(folded):
             yield m.span()
         return

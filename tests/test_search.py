@@ -124,3 +124,12 @@ def test_hostile_queries_never_fail(turns, value, vocab):
 def test_regex_metacharacters_are_literal():
     assert find_term("a (((b", "(((") == [(2, 5)]
     assert find_term("abc", ".*") == []
+
+
+def test_offsets_are_right_in_decomposed_text_too():
+    text = unicodedata.normalize("NFD", "Ch'ŏngch'ŏn 강 and 박금철 said")
+    for term in ("Chongchon", "박금철", "said"):
+        spans = find_term(text, term)
+        assert len(spans) == 1, term
+        start, end = spans[0]
+        assert fold(text[start:end]).replace("'", "") == fold(term).replace("'", "")
