@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -383,7 +384,7 @@ class Browser:
 
 def said(mirror: BrowserMirror) -> str:
     """The notice as a learner reads it."""
-    return html.unescape(mirror.notice.value)
+    return html.unescape(re.sub(r"<[^>]+>", "", mirror.notice.value))
 
 
 def mirrors(box) -> list[BrowserMirror]:
@@ -507,11 +508,16 @@ def test_a_new_session_gets_every_answer_and_the_essay_back(tmp_path, bank):
     assert "Run this cell again" not in said(mirror_b)  # the capstone shows it itself
     assert is_shown(mirror_b.panel)
     assert is_shown(mirror_b.forget_button)
-    # The question set shown after it finds nothing more to restore, and says nothing.
+    # The question set, built before the restore, asks to be run again, and keeps asking after
+    # its own turn finds nothing more to restore.
     (mirror_q,) = mirrors(qset_b)
+    rerun = "Answers kept in this browser were put back into your answers folder. Run this cell"
+    assert said(mirror_q).startswith(rerun)
     browser.open(mirror_q)
     assert not mirror_q.result.restored()
-    assert not is_shown(mirror_q.panel)
+    assert said(mirror_q).startswith(rerun)
+    assert is_shown(mirror_q.panel)
+    assert not is_shown(mirror_q.forget_button)
     # Run again, the question set shows the answers, in the learner's own order.
     again = question_set(1, b)
     assert [v.order for v in again.view.views] == [v.order for v in qset.view.views]
@@ -528,7 +534,7 @@ def test_a_question_set_that_restores_asks_to_be_run_again(tmp_path, bank):
     (mirror,) = mirrors(box)
     browser.open(mirror)
     assert "Restored 1 answer from this browser. Run this cell again" in said(mirror)
-    assert 'role="status"' in said(mirror)
+    assert 'role="status"' in mirror.notice.value  # announced by screen readers
 
 
 def test_forget_deletes_the_copy_and_stops_mirroring(tmp_path, bank):

@@ -41,6 +41,11 @@ __all__ = ["BrowserMirror", "is_shown", "mirror_js"]
 _JS = Path(__file__).resolve().parent.parent / "static" / "mirror.js"
 #: The class that hides a part of the panel (``course.css``).
 _HIDDEN = "p63-hidden"
+#: What the other widgets on the folder say after a restore.
+_RERUN = (
+    "Answers kept in this browser were put back into your answers folder. Run this cell again "
+    "(or Run All) to show them here."
+)
 #: Every mirror of this kernel, by answers folder (to refresh the others after a restore).
 _MIRRORS: dict[str, weakref.WeakSet[BrowserMirror]] = {}
 #: Answers folders whose browser copy the learner deleted: nothing more is copied for them.
@@ -223,7 +228,8 @@ class BrowserMirror(anywidget.AnyWidget):  # type: ignore[misc]
                 + "; ".join(problems)
                 + "); it is kept aside in this browser, unchanged."
             )
-        self._show(" ".join(messages), forget=bool(self.result and self.result.restored()))
+        if messages:  # an earlier notice (another mirror's restore) stays until there is news
+            self._show(" ".join(messages), forget=bool(self.result and self.result.restored()))
         if problems and isinstance(text, str):
             # Keep the copy as it was before replacing it; mirroring starts when that is done.
             self.send({"kind": "keep", "suffix": ":set-aside:" + utc_now(precise=True)})
@@ -243,12 +249,17 @@ class BrowserMirror(anywidget.AnyWidget):  # type: ignore[misc]
         )
 
     def _restored(self) -> None:
-        """Tell every widget on this folder that work came back."""
+        """Tell every widget on this folder that work came back.
+
+        A widget that can show it does (``on_restore``); every other one asks to be run again.
+        """
         from course_lib.widgets.handin import notify
 
         for other in list(_MIRRORS.get(self._key, ())):
             if other.on_restore is not None:
                 other.on_restore()
+            elif other is not self:
+                other._show(_RERUN)
         for what in ("answers", "draft", "name"):
             notify(self.folder, what, self)
 

@@ -307,9 +307,12 @@ def test_answers_and_the_essay_come_back_in_a_new_session(browser, tmp_path):
         profile_b = json.loads((answers_b / "learner.json").read_text(encoding="utf-8"))
         assert profile_b == profile_a  # the learner keeps their id, and their name
 
-        # Running the question set again shows the answers (locked, "Try again" on).
-        _run_cell(page, _cell_index(root_b, "05_capstone.ipynb", "question_set("))
+        # The question set, built before the restore, asks to be run again; run again, it
+        # shows the answers (locked, "Try again" on) and has nothing more to say.
         qset = _panel(page).locator(".p63-qset")
+        expect(qset.locator(".p63-mirror-panel")).to_contain_text("Run this cell again")
+        _run_cell(page, _cell_index(root_b, "05_capstone.ipynb", "question_set("))
+        expect(qset.locator(".p63-mirror-panel")).to_be_hidden()
         expect(
             qset.get_by_role("button", name="Try again").and_(page.locator(":enabled"))
         ).to_have_count(answered, timeout=TIMEOUT)
