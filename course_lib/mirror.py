@@ -28,6 +28,7 @@ functions.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -118,8 +119,6 @@ def storage_key(env: Mapping[str, str] | None = None) -> str:
         users sharing one browser never receive each other's answers. The answers folder is
         not part of the key: a new session's folder is a new one.
     """
-    import os
-
     env = os.environ if env is None else env
     key = KEY_PREFIX + "course"
     user = (env.get("JUPYTERHUB_USER") or "").strip()

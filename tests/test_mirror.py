@@ -600,11 +600,23 @@ def test_a_browser_without_storage_is_told_once(tmp_path):
     assert notices[1] == ""
 
 
-def test_a_full_browser_is_reported(tmp_path):
+def test_a_full_browser_gets_a_slimmer_copy_then_is_told(tmp_path, bank):
     box = question_set(1, tmp_path)
     (mirror,) = mirrors(box)
-    Browser().attach(mirror)
+    sent: list[dict] = []
+    mirror.send = lambda content, buffers=None: sent.append(content)
+    mirror._on_msg(mirror, {"kind": "copy", "text": None})
+    view = box.view.views[0]
+    for response in ("a", "b"):  # two attempts at one question
+        view.try_again()
+        view.control.set(response)
+        view.check()
+    assert len(mr.decode_copy(sent[-1]["text"], bank)[0].records) == 2
     msg = "this browser has no room left for the copy"
+    mirror._on_msg(mirror, {"kind": "stored", "ok": False, "error": msg})
+    slim = mr.decode_copy(sent[-1]["text"], bank)[0]
+    assert [r["response"] for r in slim.records] == ["b"]  # the latest answer only
+    assert not is_shown(mirror.panel)
     mirror._on_msg(mirror, {"kind": "stored", "ok": False, "error": msg})
     assert msg in said(mirror)
     assert is_shown(mirror.panel)

@@ -13,7 +13,9 @@ until there is something to say. Wiring only; the decisions are :mod:`course_lib
 2. Only then, and after every answer, draft or name saved on the same folder (the hand-in's
    :func:`course_lib.widgets.handin.notify`, or :meth:`BrowserMirror.saved`), Python sends the
    new copy (:func:`~course_lib.mirror.merge_copies` of the browser's and the folder's), which the
-   JavaScript stores. So a browser's copy is never replaced before it has been read.
+   JavaScript stores. So a browser's copy is never replaced before it has been read. A browser
+   short of room gets the latest answer to each question only
+   (:func:`~course_lib.mirror.slim_copy`), and is told if even that does not fit.
 3. "Forget this browser's copy" deletes it; nothing more is copied from this kernel.
 
 A browser that refuses storage, or has no room, is reported in the panel, never raised.
@@ -137,6 +139,7 @@ class BrowserMirror(anywidget.AnyWidget):  # type: ignore[misc]
         self.on_restore = on_restore
         self.browser = mr.Copy()
         self.ready = False
+        self.slim = False
         self.sent = ""
         self.result: mr.RestoreResult | None = None
         self.notice = kit.html()
@@ -179,6 +182,10 @@ class BrowserMirror(anywidget.AnyWidget):  # type: ignore[misc]
         elif kind == "kept":
             self._kept(ok, error)
         elif kind == "stored" and not ok:
+            if not self.slim:  # try again with the latest answer to each question only
+                self.slim, self.sent = True, ""
+                if self.push():
+                    return
             self._show(
                 f"This browser could not keep a copy of your answers ({error}). They are saved "
                 "in your answers folder; on Binder, download your portfolio before you leave.",
@@ -295,7 +302,7 @@ class BrowserMirror(anywidget.AnyWidget):  # type: ignore[misc]
             return False  # the widget that owns this mirror reports problems with the folder
         copy = mr.merge_copies(self.browser, disk)
         text = mr.encode_copy(copy)
-        if len(text) > mr.MAX_COPY_CHARS:
+        if self.slim or len(text) > mr.MAX_COPY_CHARS:
             copy = mr.slim_copy(copy)
             text = mr.encode_copy(copy)
         if len(text) > mr.MAX_COPY_CHARS or text == self.sent:
