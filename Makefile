@@ -54,8 +54,8 @@ bench: $(VENV)/.test
 binder-requirements:
 	rm -rf /tmp/p63-binder && $(PYTHON) -m venv /tmp/p63-binder
 	/tmp/p63-binder/bin/pip install -q "pip>=25.1"
-	/tmp/p63-binder/bin/pip install -q -c constraints.txt . voila
-	( sed -n '1,3p' binder/requirements.txt; /tmp/p63-binder/bin/pip freeze | grep -v '^pyongyang1963' ) > binder/requirements.txt.new
+	/tmp/p63-binder/bin/pip install -q -c constraints.txt . voila jupyter-offlinenotebook
+	( sed -n '1,4p' binder/requirements.txt; /tmp/p63-binder/bin/pip freeze | grep -v '^pyongyang1963' ) > binder/requirements.txt.new
 	mv binder/requirements.txt.new binder/requirements.txt
 
 clean:

@@ -19,7 +19,15 @@ from pathlib import Path
 from course_lib import fileio
 from course_lib.store import default_folder
 
-__all__ = ["MAX_NAME", "PROFILE_NAME", "Profile", "clean_name", "load_profile", "set_learner_name"]
+__all__ = [
+    "MAX_NAME",
+    "PROFILE_NAME",
+    "Profile",
+    "adopt_profile",
+    "clean_name",
+    "load_profile",
+    "set_learner_name",
+]
 
 #: File name of the profile inside the answers folder.
 PROFILE_NAME = "learner.json"
@@ -139,6 +147,39 @@ def set_learner_name(name: str, folder: str | Path | None = None) -> Profile:
     """
     folder = Path(folder if folder is not None else default_folder())
     learner_id = load_profile(folder).learner_id
+    profile = Profile(learner_id, clean_name(name))
+    with fileio.locked(folder, LOCK_NAME):
+        _save(folder / PROFILE_NAME, profile)
+    return profile
+
+
+def adopt_profile(learner_id: str, name: str = "", folder: str | Path | None = None) -> Profile:
+    """Give the answers folder a learner id kept elsewhere (the browser's copy of a past session).
+
+    Used by :func:`course_lib.mirror.restore`, only while the folder holds no work of its own, so
+    that a learner who comes back in a new session keeps their id (and with it the order of every
+    question's options).
+
+    Parameters
+    ----------
+    learner_id : str
+        32 lowercase hex digits.
+    name : str
+    folder : str or Path, optional
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    ValueError
+        ``learner_id`` is not an id the course makes.
+    """
+    if not isinstance(learner_id, str) or not _ID.match(learner_id):
+        raise ValueError("a learner id is 32 lowercase hexadecimal digits")
+    folder = Path(folder if folder is not None else default_folder())
+    fileio.ensure_folder(folder)
     profile = Profile(learner_id, clean_name(name))
     with fileio.locked(folder, LOCK_NAME):
         _save(folder / PROFILE_NAME, profile)

@@ -29,6 +29,10 @@ EXPECTED_EXTRAS = {
     "course_lib/py.typed",
     "course_lib/static/course.css",
     "course_lib/static/front.js",
+    "course_lib/static/mirror.js",
+    "course_lib/templates/rerun_note.html.j2",
+    # Switches on the server extension course_lib.jupyter_hooks where the package is installed.
+    "pyongyang1963-0.1.0.data/data/etc/jupyter/jupyter_server_config.d/pyongyang1963.json",
     "course_lib/templates/_macros.html.j2",
     "course_lib/templates/style.html.j2",
     "course_lib/templates/table.html.j2",

@@ -29,6 +29,7 @@ from course_lib import debounce
 from course_lib.localtime import readable, utc_now
 from course_lib.templating import render_macro, status_html, style_tag
 from course_lib.widgets._common import Kit
+from course_lib.widgets._mirror import BrowserMirror
 
 __all__ = ["CapstoneView", "capstone"]
 
@@ -266,6 +267,7 @@ class CapstoneView:
                 kit.guard(),
                 self.question,
                 self.notice,
+                BrowserMirror(self.folder, on_restore=self._save_now, kit=kit).panel,
                 kit.html("<h4>1. Gather evidence</h4>"),
                 self.turn,
                 self.sentence,

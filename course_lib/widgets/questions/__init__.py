@@ -36,6 +36,7 @@ from course_lib.store import (
 )
 from course_lib.templating import style_tag
 from course_lib.widgets._common import MAX_INPUT, Kit, clean_input
+from course_lib.widgets._mirror import BrowserMirror
 from course_lib.widgets.handin import HandinPanel, name_box
 from course_lib.widgets.questions.parts import (
     binder_notice_html,
@@ -158,13 +159,16 @@ def question(
         kit=kit,
         learner_key=learner_key(store.folder),
     )
-    extra: list[Any] = [kit.html(style_tag()), kit.guard()]
+    mirror = BrowserMirror(store.folder, kit=kit)  # keeps a copy of each answer in the browser
+    view.on_save = mirror.saved
+    extra: list[Any] = [kit.html(style_tag()), kit.guard(), mirror.panel]
     if problem:
         extra.append(kit.html(problem))
     if on_binder(env):
         link = kit.html(_binder_link(report.records, bank, name))
 
         def refresh(_record: dict[str, Any]) -> None:
+            mirror.saved()
             link.value = _binder_link(store.load().records, bank, name)
 
         view.on_save = refresh
@@ -210,6 +214,7 @@ class QuestionSetView:
             for q in self.questions
         ]
         top: list[Any] = [kit.html(style_tag()), kit.guard(), self.title]
+        top.append(BrowserMirror(store.folder, kit=kit).panel)  # answers copied in the browser
         if binder:
             top += [kit.html(binder_notice_html()), self.binder_link]
         top += [self.notice, self.name, self.progress]
