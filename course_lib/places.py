@@ -26,7 +26,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex, SupportsInt
 
 import pandas as pd
 
@@ -199,7 +199,9 @@ def check_places(places: pd.DataFrame) -> list[str]:
 
 def _finite(value: object) -> bool:
     try:
-        return math.isfinite(float(value))  # type: ignore[arg-type]
+        if not isinstance(value, str | bytes | bytearray | SupportsFloat | SupportsIndex):
+            raise TypeError  # what float() would raise
+        return math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
 
@@ -349,7 +351,9 @@ def places_for_turn(places: pd.DataFrame | Rows, turn: object) -> list[dict[str,
     list of dict
     """
     try:
-        number = int(turn)  # type: ignore[call-overload]
+        if not isinstance(turn, str | bytes | bytearray | SupportsInt | SupportsIndex):
+            raise TypeError  # what int() would raise
+        number = int(turn)
     except (TypeError, ValueError):
         return []
     rows = to_records(places) if isinstance(places, pd.DataFrame) else list(places)

@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex, SupportsInt
 
 import numpy as np
 import pandas as pd
@@ -781,13 +781,22 @@ class _Plan:
     perm: np.ndarray  # (S, n, T): 1 where random re-assignment k gives turn t to speaker s
 
 
+#: What int() and float() take (anything else makes them raise TypeError).
+_WHOLE = (str, bytes, bytearray, SupportsInt, SupportsIndex)
+_REAL = (str, bytes, bytearray, SupportsFloat, SupportsIndex)
+
+
 def _check_resampling(
     n_resamples: object, seed: object, confidence: object
 ) -> tuple[int, int, float]:
     try:
-        n = int(n_resamples)  # type: ignore[call-overload]
-        s = int(seed)  # type: ignore[call-overload]
-        c = float(confidence)  # type: ignore[arg-type]
+        if not isinstance(n_resamples, _WHOLE) or not isinstance(seed, _WHOLE):
+            raise TypeError  # what int() would raise
+        if not isinstance(confidence, _REAL):
+            raise TypeError  # what float() would raise
+        n = int(n_resamples)
+        s = int(seed)
+        c = float(confidence)
     except (TypeError, ValueError):
         raise ValueError(
             "n_resamples and seed must be whole numbers, confidence a number"
