@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsIndex, SupportsInt
 
 import pandas as pd
 
@@ -139,7 +139,9 @@ class CapstoneState:
 
 def _turn_row(turns: pd.DataFrame, turn: object) -> pd.Series:
     try:
-        number = int(turn)  # type: ignore[call-overload]
+        if not isinstance(turn, str | bytes | bytearray | SupportsInt | SupportsIndex):
+            raise TypeError  # what int() would raise
+        number = int(turn)
     except (TypeError, ValueError):
         raise ValueError(
             f"{turn!r} is not a turn number; give a whole number from 1 to 54"
@@ -359,7 +361,7 @@ def evidence_from_dict(item: object, turns: pd.DataFrame | None = None) -> Evide
     quote = _norm(raw_quote) if isinstance(raw_quote, str) else ""
     speaker = item.get("speaker") if isinstance(item.get("speaker"), str) else ""
     try:
-        turn = int(raw_turn) if not isinstance(raw_turn, bool) else 0  # type: ignore[call-overload]
+        turn = 0 if raw_turn is None or isinstance(raw_turn, bool) else int(raw_turn)
     except (TypeError, ValueError):
         turn = 0
     if not quote and not turn:

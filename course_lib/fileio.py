@@ -30,11 +30,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
+fcntl: ModuleType | None  # None where there is no fcntl (the tests also set it to None)
 try:  # POSIX; absent in Pyodide and on Windows
     import fcntl
 except ImportError:  # pragma: no cover - exercised by monkeypatching in tests
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 __all__ = [
     "STALE_AFTER",

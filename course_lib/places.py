@@ -26,11 +26,11 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex, SupportsInt
 
 import pandas as pd
 
-from course_lib.data import DataError, read_json, resource
+from course_lib.data import DataError, read_json, resource, to_records
 from course_lib.templating import render_macro
 from course_lib.text import find_term, kwic
 
@@ -177,7 +177,7 @@ def check_places(places: pd.DataFrame) -> list[str]:
         return [f"missing column(s) {', '.join(sorted(missing))}"]
     ids = [str(i) for i in places["id"]]
     seen: set[str] = set()
-    for row in places.to_dict("records"):
+    for row in to_records(places):
         pid = str(row["id"])
         if pid in seen:
             problems.append(f"{pid}: duplicate id")
@@ -199,7 +199,9 @@ def check_places(places: pd.DataFrame) -> list[str]:
 
 def _finite(value: object) -> bool:
     try:
-        return math.isfinite(float(value))  # type: ignore[arg-type]
+        if not isinstance(value, str | bytes | bytearray | SupportsFloat | SupportsIndex):
+            raise TypeError  # what float() would raise
+        return math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
 
@@ -263,7 +265,10 @@ def spellings(row: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _where(groups: Sequence[tuple[str, ...]], texts: Sequence[object]) -> list[list[int]]:
     """For each alias group, the indexes of the texts where it occurs (whole words, folded)."""
-    return [[i for i, text in enumerate(texts) if find_term(text, group)] for group in groups]
+    return [
+        [i for i, text in enumerate(texts) if isinstance(text, str) and find_term(text, group)]
+        for group in groups
+    ]
 
 
 def prepare_places(
@@ -295,7 +300,7 @@ def prepare_places(
         ``places`` with ``turns`` (sorted list of turn numbers), ``documents`` (doc ids) and
         ``events`` (event ids) columns.
     """
-    records = places.to_dict("records")
+    records = to_records(places)
     groups = [spellings(r) for r in records]
     out = places.copy()
     numbers = [int(n) for n in turns["turn"]]
@@ -304,9 +309,7 @@ def prepare_places(
         if frame is None or not len(frame):
             out[column] = [[] for _ in records]
             continue
-        texts = [
-            f"{_str(r.get('title'))}. {_str(r.get('summary'))}" for r in frame.to_dict("records")
-        ]
+        texts = [f"{_str(r.get('title'))}. {_str(r.get('summary'))}" for r in to_records(frame)]
         ids = [str(v) for v in frame[key]]
         out[column] = [[ids[i] for i in hit] for hit in _where(groups, texts)]
     return out
@@ -348,10 +351,12 @@ def places_for_turn(places: pd.DataFrame | Rows, turn: object) -> list[dict[str,
     list of dict
     """
     try:
-        number = int(turn)  # type: ignore[call-overload]
+        if not isinstance(turn, str | bytes | bytearray | SupportsInt | SupportsIndex):
+            raise TypeError  # what int() would raise
+        number = int(turn)
     except (TypeError, ValueError):
         return []
-    rows = places.to_dict("records") if isinstance(places, pd.DataFrame) else list(places)
+    rows = to_records(places) if isinstance(places, pd.DataFrame) else list(places)
     return [dict(r) for r in rows if number in (r.get("turns") or [])]
 
 
@@ -382,7 +387,7 @@ def place_passages(
         if isinstance(x, str)
     }
     out = []
-    for r in found.to_dict("records"):
+    for r in to_records(found):
         text_len = lengths.get(int(r["turn"]), 0)
         out.append(
             {
@@ -484,7 +489,7 @@ def shipped_geometry() -> dict[str, list[list[tuple[float, float]]]]:
     places = load_places()
     return {
         str(r["id"]): line_points(str(r["id"]), lines, basemap)
-        for r in places.to_dict("records")
+        for r in to_records(places)
         if r["kind"] in LINE_KINDS
     }
 
@@ -510,7 +515,7 @@ def place_card_html(place_id: object, places: pd.DataFrame | None = None) -> str
         return render_macro("map_panes.html.j2", "missing")
     geometry = shipped_geometry() if places is None else None
     return render_macro(
-        "map_panes.html.j2", "card", card_context(match.iloc[0].to_dict(), frame, geometry)
+        "map_panes.html.j2", "card", card_context(to_records(match)[0], frame, geometry)
     )
 
 
@@ -536,7 +541,7 @@ def card_context(
     -------
     dict
     """
-    rows = places.to_dict("records") if isinstance(places, pd.DataFrame) else list(places)
+    rows = to_records(places) if isinstance(places, pd.DataFrame) else list(places)
     by_id = {str(r["id"]): r for r in rows}
     pid = str(place["id"])
     lat, lon = float(place["lat"]), float(place["lon"])
@@ -894,7 +899,7 @@ def line_points(
     list of list of (float, float)
         Empty when the place has no drawing.
     """
-    rows = lines.to_dict("records") if isinstance(lines, pd.DataFrame) else list(lines or [])
+    rows = to_records(lines) if isinstance(lines, pd.DataFrame) else list(lines or [])
     pts = sorted(
         (
             (int(r["seq"]), float(r["lon"]), float(r["lat"]))
@@ -939,9 +944,7 @@ def map_layout(
     dict
         Geometry and text for ``map_chart.svg.j2`` (every string escaped by the template).
     """
-    rows = (
-        places.to_dict("records") if isinstance(places, pd.DataFrame) else [dict(r) for r in places]
-    )
+    rows = to_records(places) if isinstance(places, pd.DataFrame) else [dict(r) for r in places]
     rows = [r for r in rows if not _str(r.get("within"))]
     main = _Projection(MAIN_EXTENT, width)
     height = round(main.height, 1)
@@ -960,7 +963,7 @@ def map_layout(
 
     taken: list[Box] = [inset_box]
     line_marks = []
-    point_rows = []
+    point_rows: list[dict[str, Any]] = []  # the place's row, its position and (by _spread) leader
     arrows_for = []
     inset_rows = []
     for r in rows:
@@ -1136,14 +1139,14 @@ def map_layout(
 def _inset_layout(
     proj: _Projection,
     basemap: Mapping[str, Any],
-    entries: list[tuple[Mapping[str, Any], list[list[tuple[float, float]]]]],
+    entries: Sequence[tuple[Mapping[str, Any], list[list[tuple[float, float]]]]],
 ) -> dict[str, Any]:
     """The inset's geometry: land, coasts, the route (its title is its label) and its places."""
     box = proj.box
     land = _path(_project_rings(basemap.get("land", []), proj), close=True)
     coast = _path(_project_lines(basemap.get("coast", []), proj))
-    marks = []
-    routes = []
+    marks: list[dict[str, Any]] = []  # the place's row and its position
+    routes: list[dict[str, Any]] = []  # template fields, and the route's ends until they are used
     taken: list[Box] = []
     ends: list[dict[str, Any]] = []
     for r, polylines in entries:

@@ -503,8 +503,8 @@ def explain_options(
                 continue
             if find_term(text, (term, *_split(g.get("aliases")))):
                 options.append((f"Term: {term}", f"term:{term}"))
-    for p in _places_in(places, text):
-        options.append((f"Place: {p.get('name')}", f"place:{p.get('id')}"))
+    for place in _places_in(places, text):
+        options.append((f"Place: {place.get('name')}", f"place:{place.get('id')}"))
     return options
 
 
@@ -516,7 +516,7 @@ def _places_in(places: pd.DataFrame | Rows | str | None, text: str) -> list[Mapp
         from course_lib import places as pl
 
         table = pl.shipped() if isinstance(places, str) else places
-        return [p for p in _records(table) if find_term(text, pl.spellings(p))]  # type: ignore[arg-type]
+        return [p for p in _records(table) if find_term(text, pl.spellings(p))]
     except Exception:  # a missing or damaged places table must not break the reader
         return []
 

@@ -36,11 +36,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex, SupportsInt
 
 import numpy as np
 import pandas as pd
 
+from course_lib.data import to_records
 from course_lib.source import insertion_spans
 from course_lib.text import (
     STOP_WORDS,
@@ -204,7 +205,7 @@ def speaker_summary(turns: pd.DataFrame, include_insertions: bool = True) -> pd.
     rows = []
     for speaker in speaker_order(turns):
         part = frame[frame["speaker"] == speaker]
-        longest = part.loc[part[length].idxmax()]
+        longest = part.iloc[int(part[length].to_numpy().argmax())]  # the first, if tied
         words = int(part["words"].sum())
         rows.append(
             {
@@ -391,8 +392,11 @@ def log_odds(counts: pd.DataFrame, prior_strength: float = DEFAULT_PRIOR_STRENGT
     Analysis* 16(4), 372-403. https://doi.org/10.1093/pan/mpn018
     """
     columns = ["word", "speaker", "count", "count_other", "delta", "variance", "z"]
-    if not isinstance(counts, pd.DataFrame) or counts.shape[1] < 2:
-        raise ValueError("log_odds needs a word-count table with a column for each of 2+ speakers")
+    wrong = "log_odds needs a word-count table with a column for each of 2+ speakers"
+    if not isinstance(counts, pd.DataFrame):  # a notebook may pass anything
+        raise ValueError(wrong)
+    if counts.shape[1] < 2:
+        raise ValueError(wrong)
     try:
         a0 = float(prior_strength)
     except (TypeError, ValueError):
@@ -481,8 +485,11 @@ def distinctive_words(
 
 def _theme_table(turns: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
     require_columns(turns, ("turn", "speaker", "text"))
-    if not isinstance(themes, pd.DataFrame) or not {"turn", "theme"} <= set(themes.columns):
-        raise ValueError("the themes table needs the columns turn and theme")
+    wrong = "the themes table needs the columns turn and theme"
+    if not isinstance(themes, pd.DataFrame):  # a notebook may pass anything
+        raise ValueError(wrong)
+    if not {"turn", "theme"} <= set(themes.columns):
+        raise ValueError(wrong)
     lengths = pd.DataFrame(
         {
             "turn": turns["turn"].astype("int64").to_numpy(),
@@ -628,8 +635,9 @@ def conversation_flow(
     coded: dict[int, tuple[str, ...]] = {}
     if themes is not None:
         data = _theme_table(turns, themes)
-        for turn, part in data.groupby("turn", sort=True):
-            coded[int(turn)] = tuple(part["theme"].astype(str))
+        for row in to_records(data.sort_values("turn", kind="stable")):
+            number = int(row["turn"])
+            coded[number] = (*coded.get(number, ()), str(row["theme"]))
     seen: set[str] = set()
     said: Counter[str] = Counter()
     total = 0
@@ -773,13 +781,22 @@ class _Plan:
     perm: np.ndarray  # (S, n, T): 1 where random re-assignment k gives turn t to speaker s
 
 
+#: What int() and float() take (anything else makes them raise TypeError).
+_WHOLE = (str, bytes, bytearray, SupportsInt, SupportsIndex)
+_REAL = (str, bytes, bytearray, SupportsFloat, SupportsIndex)
+
+
 def _check_resampling(
     n_resamples: object, seed: object, confidence: object
 ) -> tuple[int, int, float]:
     try:
-        n = int(n_resamples)  # type: ignore[call-overload]
-        s = int(seed)  # type: ignore[call-overload]
-        c = float(confidence)  # type: ignore[arg-type]
+        if not isinstance(n_resamples, _WHOLE) or not isinstance(seed, _WHOLE):
+            raise TypeError  # what int() would raise
+        if not isinstance(confidence, _REAL):
+            raise TypeError  # what float() would raise
+        n = int(n_resamples)
+        s = int(seed)
+        c = float(confidence)
     except (TypeError, ValueError):
         raise ValueError(
             "n_resamples and seed must be whole numbers, confidence a number"
@@ -836,7 +853,8 @@ def _as_large(null: np.ndarray, observed: np.ndarray) -> np.ndarray:
     """How many null draws give a gap at least as large (two-sided) as the observed one."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return (np.abs(null) >= np.abs(observed) - 1e-12).sum(axis=0)
+        counts: np.ndarray = (np.abs(null) >= np.abs(observed) - 1e-12).sum(axis=0)
+        return counts
 
 
 def _columns(per_turn: pd.DataFrame, counts: str | Sequence[str], base: str) -> list[str]:
@@ -1765,8 +1783,11 @@ def initiative(
 
 def _lexicon(lexicon: pd.DataFrame) -> list[tuple[str, tuple[str, ...], dict[str, str]]]:
     """(category, terms, {folded term: position}) per category, in display order."""
-    if not isinstance(lexicon, pd.DataFrame) or not {"category", "term"} <= set(lexicon.columns):
-        raise ValueError("the stance lexicon needs the columns category and term")
+    wrong = "the stance lexicon needs the columns category and term"
+    if not isinstance(lexicon, pd.DataFrame):  # a notebook may pass anything
+        raise ValueError(wrong)
+    if not {"category", "term"} <= set(lexicon.columns):
+        raise ValueError(wrong)
     positions = (
         lexicon["position"]
         if "position" in lexicon.columns
@@ -1840,27 +1861,27 @@ def stance_hits(
     rows = []
     for category, terms, entries in _lexicon(lexicon):
         hits = kwic(frame, terms, width=width, include_insertions=include_insertions)
-        for r in hits.itertuples(index=False):
-            entry = " ".join(str(r.match).split()).casefold()
+        for r in to_records(hits):
+            entry = " ".join(str(r["match"]).split()).casefold()
             position = entries.get(entry, "anywhere")
             if position == "sentence_start" and not _at_sentence_start(
-                texts[int(r.turn)], int(r.start)
+                texts[int(r["turn"])], int(r["start"])
             ):
                 continue
-            spelled = next((t for t in terms if t.casefold() == entry), str(r.match))
+            spelled = next((t for t in terms if t.casefold() == entry), str(r["match"]))
             rows.append(
                 {
                     "category": category,
                     "label": STANCE_CATEGORIES.get(category, category),
                     "entry": spelled,
-                    "turn": int(r.turn),
-                    "speaker": str(r.speaker),
-                    "left": str(r.left),
-                    "match": str(r.match),
-                    "right": str(r.right),
-                    "inside_insertion": bool(r.inside_insertion),
-                    "start": int(r.start),
-                    "end": int(r.end),
+                    "turn": int(r["turn"]),
+                    "speaker": str(r["speaker"]),
+                    "left": str(r["left"]),
+                    "match": str(r["match"]),
+                    "right": str(r["right"]),
+                    "inside_insertion": bool(r["inside_insertion"]),
+                    "start": int(r["start"]),
+                    "end": int(r["end"]),
                 }
             )
     columns = ["category", "label", "entry", "turn", "speaker", "left", "match", "right"]

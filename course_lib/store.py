@@ -45,6 +45,12 @@ from course_lib.localtime import utc_now
 
 if TYPE_CHECKING:
     from course_lib.capstone import CapstoneState
+
+    # CSV_COLUMNS, records_to_csv and portfolio_html are served by the module __getattr__ at
+    # the end, for older imports; typed here.
+    from course_lib.exports import CSV_COLUMNS as CSV_COLUMNS
+    from course_lib.exports import records_to_csv as records_to_csv
+    from course_lib.portfolio import portfolio_html as portfolio_html
     from course_lib.questions import QuestionBank
 
 __all__ = [

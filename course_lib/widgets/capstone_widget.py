@@ -506,7 +506,7 @@ def capstone(
     where = Path(folder) if folder is not None else drafts.answers_dir()
     view = CapstoneView(turns, where, save_delay, clock, schedule)
     box = view.layout()
-    box.controls = {  # type: ignore[attr-defined]
+    box.controls = {
         "turn": view.turn,
         "sentence": view.sentence,
         "quote": view.quote,
@@ -530,6 +530,6 @@ def capstone(
         "notice": view.notice,
         "binder_note": view.where,
     }
-    box.state = view.state  # type: ignore[attr-defined]
-    box.view = view  # type: ignore[attr-defined]
+    box.state = view.state
+    box.view = view
     return box

@@ -132,7 +132,7 @@ def name_box(folder: str | Path, kit: Any = None, initial: str = "", **kwargs: A
         box = kit.make(w.Text, value=name, style={"description_width": "initial"}, **traits)
     else:
         box = w.Text(value=name, style={"description_width": "initial"}, **traits)
-    box._p63_name = _NameBox(box, folder)  # type: ignore[attr-defined]  # lives with the box
+    box._p63_name = _NameBox(box, folder)  # lives with the box
     return box
 
 

@@ -15,6 +15,7 @@ import ipywidgets as w
 import pandas as pd
 
 from course_lib import places as pl
+from course_lib.data import to_records
 from course_lib.templating import render, render_macro, status_html
 from course_lib.widgets._common import Kit
 from course_lib.widgets._front import SelectableSVG
@@ -137,7 +138,7 @@ def place_pane_html(
     """
     if not isinstance(place_id, str) or place_id not in set(places["id"]):
         return render_macro("map_panes.html.j2", "choose")
-    row = places[places["id"] == place_id].iloc[0].to_dict()
+    row = to_records(places[places["id"] == place_id])[0]
     card = pl.card_context(row, places, geometry)
     passages = pl.place_passages(row, turns)
     docs = _documents(list(row.get("documents") or []), documents)
@@ -318,7 +319,7 @@ def conversation_map(
         ],
         "map",
     )
-    box.parts = {  # type: ignore[attr-defined]
+    box.parts = {
         "chart": chart,
         "place": pick,
         "pane": pane,

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as w
 import pandas as pd
 
 from course_lib import speakers as sp
+from course_lib.data import is_missing, to_records
 from course_lib.source import insertion_spans
 from course_lib.templating import Markup, render, style_tag
-from course_lib.text import ALIASES, count_words, find_term, kwic, parse_query
+from course_lib.text import ALIASES, STOP_WORDS, count_words, find_term, kwic, parse_query
 from course_lib.widgets._common import (
     OKABE_ITO,
     SPEAKER_COLOURS,
@@ -68,6 +69,8 @@ CONVERSATION_VIEWS: dict[str, str] = {
 #: Colour for a speaker the palette does not know (never the only cue: letters and position too).
 _GREY = OKABE_ITO["black"]
 
+_T = TypeVar("_T")
+
 # Chart geometry (px). Every chart fits in 640 px, so it fits an 800 px notebook unscaled.
 _CHART_W = 600
 
@@ -106,11 +109,11 @@ def _pct(value: float) -> str:
 
 
 def _num(value: float, digits: int = 2) -> str:
-    return "–" if pd.isna(value) else f"{value:,.{digits}f}"  # noqa: RUF001
+    return "–" if is_missing(value) else f"{value:,.{digits}f}"  # noqa: RUF001
 
 
 def _interval(low: float, high: float, fmt: Callable[[float], str]) -> str:
-    if pd.isna(low) or pd.isna(high):
+    if is_missing(low) or is_missing(high):
         return "no interval"
     return f"{fmt(low)} to {fmt(high)}"
 
@@ -153,7 +156,7 @@ def summary_html(summary: pd.DataFrame) -> str:
     if summary.empty:
         return _message("No turns to summarise.")
     speakers = [str(s) for s in summary.index]
-    rows = [
+    rows: list[tuple[str, str, Callable[[float], str]]] = [
         ("Turns", "turns", lambda v: f"{int(v)}"),
         ("Words (with insertions)", "words", lambda v: f"{int(v):,}"),
         ("Words (only what was said)", "words_spoken", lambda v: f"{int(v):,}"),
@@ -166,7 +169,7 @@ def summary_html(summary: pd.DataFrame) -> str:
         ("Translators' insertions", "insertions", lambda v: f"{int(v)}"),
         ("Insertions per 100 words", "insertions_per_100_words", _fmt),
     ]
-    body = [(label, *(fmt(summary.loc[s, col]) for s in speakers)) for label, col, fmt in rows]
+    body = [(label, *(fmt(summary[col].loc[s]) for s in speakers)) for label, col, fmt in rows]
     return _tpl(
         "summary",
         header=["Measure", *(_speaker_label(s) for s in speakers)],
@@ -263,14 +266,14 @@ def distinctive_html(top: pd.DataFrame, speakers: list[str]) -> str:
         mine = top[top["speaker"] == speaker]
         rows = [
             {
-                "rank": int(r.rank),
-                "word": r.word,
-                "count": int(r.count),
-                "count_other": int(r.count_other),
-                "z": _fmt(float(r.z), 2),
-                "width": max(2, round(100 * float(r.z) / z_max)),
+                "rank": int(r["rank"]),
+                "word": r["word"],
+                "count": int(r["count"]),
+                "count_other": int(r["count_other"]),
+                "z": _fmt(float(r["z"]), 2),
+                "width": max(2, round(100 * float(r["z"]) / z_max)),
             }
-            for r in mine.itertuples(index=False)
+            for r in to_records(mine)
         ]
         sections.append(
             {
@@ -321,11 +324,11 @@ def themes_html(
     if shares.empty:
         return _message("No themes coded.")
     what = "turns" if measure == "share_turns" else "words"
-    first_of = {r.theme: r for r in firsts.itertuples(index=False)}
+    first_of = {r["theme"]: r for r in to_records(firsts)}
     themes = list(dict.fromkeys(shares["theme"]))
-    themes.sort(key=lambda t: first_of[t].first_turn if t in first_of else 10**6)
+    themes.sort(key=lambda t: first_of[t]["first_turn"] if t in first_of else 10**6)
     labels = dict(zip(shares["theme"], shares["label"], strict=True))
-    value = {(r.theme, r.speaker): float(getattr(r, measure)) for r in shares.itertuples()}
+    value = {(r["theme"], r["speaker"]): float(r[measure]) for r in to_records(shares)}
     bar_h, gap, left, width = 12, 8, 260, 280
     top = max(max(value.values(), default=0.0), 0.01)
     patterns, fills = _patterns(speakers, "p63-th")
@@ -359,8 +362,8 @@ def themes_html(
             (
                 labels.get(theme, theme),
                 *(_pct(value.get((theme, s), 0.0)) for s in speakers),
-                f.first_turn if f is not None else "",
-                f.raised_by if f is not None else "",
+                f["first_turn"] if f is not None else "",
+                f["raised_by"] if f is not None else "",
             )
         )
     return _tpl(
@@ -420,24 +423,24 @@ def flow_html(
     first = speakers[0] if speakers else ""
     valid = highlight in labels or highlight in {t for ts in flow["themes"] for t in ts}
     bars = []
-    for k, r in enumerate(flow.itertuples(index=False)):
+    for k, r in enumerate(to_records(flow)):
         x = 40 + k * (bar_w + gap)
-        h = max(1, round(half * int(r.words) / top_len))
-        above = r.speaker == first
+        h = max(1, round(half * int(r["words"]) / top_len))
+        above = r["speaker"] == first
         y = mid - h if above else mid
-        on = (not highlight) or (not valid) or (highlight in r.themes)
-        themes = ", ".join(labels.get(t, t) for t in r.themes) or "no theme"
+        on = (not highlight) or (not valid) or (highlight in r["themes"])
+        themes = ", ".join(labels.get(t, t) for t in r["themes"]) or "no theme"
         bars.append(
             {
                 "x": x,
                 "y": y,
                 "h": h,
-                "colour": _colour(str(r.speaker)),
+                "colour": _colour(str(r["speaker"])),
                 "opacity": "1" if on else "0.25",
-                "title": f"Turn {int(r.turn)}, {r.speaker}: {int(r.words)} words; {themes}",
-                "star": bool(r.new_themes),
+                "title": f"Turn {int(r['turn'])}, {r['speaker']}: {int(r['words'])} words; {themes}",
+                "star": bool(r["new_themes"]),
                 "star_y": y - 4 if above else y + h + 12,
-                "number": int(r.turn) if int(r.turn) % 5 == 0 else "",
+                "number": int(r["turn"]) if int(r["turn"]) % 5 == 0 else "",
             }
         )
     width = 40 + n * (bar_w + gap) + 20
@@ -456,14 +459,14 @@ def flow_html(
     total_new = sum(counts.values())
     rows = [
         (
-            int(r.turn),
-            r.speaker,
-            int(r.words),
-            ", ".join(labels.get(t, t) for t in r.themes),
-            ", ".join(labels.get(t, t) for t in r.new_themes),
-            _pct(float(r.cumulative_share)),
+            int(r["turn"]),
+            r["speaker"],
+            int(r["words"]),
+            ", ".join(labels.get(t, t) for t in r["themes"]),
+            ", ".join(labels.get(t, t) for t in r["new_themes"]),
+            _pct(float(r["cumulative_share"])),
         )
-        for r in flow.itertuples(index=False)
+        for r in to_records(flow)
     ]
     return _tpl(
         "flow",
@@ -507,24 +510,24 @@ def _interval_chart(
 ) -> dict[str, Any]:
     """Geometry for a point-and-interval chart: rows of (label, speaker, value, low, high)."""
     x0, x1 = 190, _CHART_W - 90
-    finite = [v for r in rows for v in r[2:] if not pd.isna(v)]
+    finite = [v for r in rows for v in r[2:] if not is_missing(v)]
     top = max([*finite, floor_max, 1e-9])
     scale = (x1 - x0) / top
     row_h = 24
     out = []
     for k, (label, speaker, value, low, high) in enumerate(rows):
         y = 16 + k * row_h
-        has = not (pd.isna(low) or pd.isna(high))
+        has = not (is_missing(low) or is_missing(high))
         out.append(
             {
                 "y": y,
                 "label": label,
                 "colour": _colour(speaker),
-                "x_value": round(x0 + scale * (0.0 if pd.isna(value) else value), 1),
+                "x_value": round(x0 + scale * (0.0 if is_missing(value) else value), 1),
                 "x_low": round(x0 + scale * (low if has else 0.0), 1),
                 "x_high": round(x0 + scale * (high if has else 0.0), 1),
                 "has_interval": has,
-                "text": fmt(value) if not pd.isna(value) else "–",  # noqa: RUF001
+                "text": fmt(value) if not is_missing(value) else "–",  # noqa: RUF001
             }
         )
     axis_y = 16 + len(rows) * row_h - 8
@@ -583,8 +586,8 @@ def shares_html(
     if intervals.empty:
         return _message("No turns.")
     rows = [
-        (_speaker_label(r.speaker), r.value, r.low, r.high, r.speaker)
-        for r in intervals.itertuples(index=False)
+        (_speaker_label(r["speaker"]), r["value"], r["low"], r["high"], r["speaker"])
+        for r in to_records(intervals)
     ]
     chart = _interval_chart(
         [(label, s, v, lo, hi) for label, v, lo, hi, s in rows],
@@ -598,16 +601,16 @@ def shares_html(
     ]
     d_rows = [
         (
-            _speaker_label(str(r.speaker)),
-            r.word,
-            f"{int(r.count)} / {int(r.count_other)}",
-            _fmt(float(r.z), 2),
-            _interval(r.z_low, r.z_high, lambda x: _fmt(x, 2)),
-            f"{r.p_word:.0%}",
-            f"{r.p_top:.0%}",
-            r.verdict,
+            _speaker_label(str(r["speaker"])),
+            r["word"],
+            f"{int(r['count'])} / {int(r['count_other'])}",
+            _fmt(float(r["z"]), 2),
+            _interval(r["z_low"], r["z_high"], lambda x: _fmt(x, 2)),
+            f"{r['p_word']:.0%}",
+            f"{r['p_top']:.0%}",
+            r["verdict"],
         )
-        for r in distinct.itertuples(index=False)
+        for r in to_records(distinct)
     ]
     return _tpl(
         "conv_shares",
@@ -618,8 +621,14 @@ def shares_html(
         cmp=_comparison(comparison, lambda v: f"{v * 100:+.1f}", "percentage points"),
         ar_header=["Speaker", "His words", "All words", "Share", "Turns"],
         ar_rows=[
-            (_speaker_label(r.speaker), f"{r.count:,}", f"{r.base:,}", r.sum, r.turns)
-            for r in arithmetic.itertuples(index=False)
+            (
+                _speaker_label(r["speaker"]),
+                f"{r['count']:,}",
+                f"{r['base']:,}",
+                r["sum"],
+                r["turns"],
+            )
+            for r in to_records(arithmetic)
         ],
         recipe=_recipe(n_resamples, seed),
         d_header=[
@@ -656,14 +665,14 @@ def _strip(where: pd.DataFrame, per_turn: pd.DataFrame, speakers: list[str]) -> 
             bounds.append(round(x0 + inner * offset / total, 1))
     hits = [
         {
-            "x": round(x0 + inner * int(r.word_index) / total, 1),
-            "y0": lanes.get(str(r.speaker), 6) + 2,
-            "y1": lanes.get(str(r.speaker), 6) + lane_h - 2,
-            "colour": _colour(str(r.speaker)),
-            "title": f"Turn {int(r.turn)}, {r.speaker}: {r.match}",
-            "turn": int(r.turn),
+            "x": round(x0 + inner * int(r["word_index"]) / total, 1),
+            "y0": lanes.get(str(r["speaker"]), 6) + 2,
+            "y1": lanes.get(str(r["speaker"]), 6) + lane_h - 2,
+            "colour": _colour(str(r["speaker"])),
+            "title": f"Turn {int(r['turn'])}, {r['speaker']}: {r['match']}",
+            "turn": int(r["turn"]),
         }
-        for r in where.itertuples(index=False)
+        for r in to_records(where)
     ]
     step = 500 if total > 1500 else 100
     ticks = [
@@ -762,8 +771,8 @@ def term_html(
     speakers = list(dict.fromkeys(per_turn["speaker"].astype(str)))
     chart = _interval_chart(
         [
-            (_speaker_label(r.speaker), r.speaker, r.value, r.low, r.high)
-            for r in intervals.itertuples(index=False)
+            (_speaker_label(r["speaker"]), r["speaker"], r["value"], r["low"], r["high"])
+            for r in to_records(intervals)
         ],
         lambda v: _fmt(v, 2),
         "Dot-and-line chart of each speaker's uses per 1,000 words with its 95% interval; the "
@@ -771,21 +780,21 @@ def term_html(
     )
     rows = [
         (
-            _speaker_label(r.speaker),
-            int(r.count),
-            f"{int(r.base):,}",
-            _num(r.value),
-            _interval(r.low, r.high, lambda x: _fmt(x, 2)),
-            int(r.turns_with),
+            _speaker_label(r["speaker"]),
+            int(r["count"]),
+            f"{int(r['base']):,}",
+            _num(r["value"]),
+            _interval(r["low"], r["high"], lambda x: _fmt(x, 2)),
+            int(r["turns_with"]),
         )
-        for r in intervals.itertuples(index=False)
+        for r in to_records(intervals)
     ]
     hits_by_turn = per_turn[per_turn["hits"] > 0]
     dp = sp.dispersion_dp(per_turn)
     dp_text = (
         f"Spread (Gries's DP): {dp:.2f}, where 0 is spread evenly over the turns in proportion to "
         "their length and values near 1 mean bunched into a few turns."
-        if not pd.isna(dp)
+        if not is_missing(dp)
         else ""
     )
     uses = framing
@@ -805,14 +814,14 @@ def term_html(
             )
     framing_rows = [
         (
-            int(r.turn),
-            r.speaker,
-            int(r.hits),
-            "first use" if r.first_use else "",
-            "" if pd.isna(r.picks_up_from) else int(r.picks_up_from),
-            "" if pd.isna(r.turns_later) else int(r.turns_later),
+            int(r["turn"]),
+            r["speaker"],
+            int(r["hits"]),
+            "first use" if r["first_use"] else "",
+            "" if is_missing(r["picks_up_from"]) else int(r["picks_up_from"]),
+            "" if is_missing(r["turns_later"]) else int(r["turns_later"]),
         )
-        for r in uses.itertuples(index=False)
+        for r in to_records(uses)
     ]
     return _tpl(
         "conv_term",
@@ -824,8 +833,8 @@ def term_html(
         cmp=_comparison(comparison, lambda v: f"{v:+.2f}", "uses per 1,000 words"),
         ar_header=["Speaker", "Uses", "Words", "Per 1,000 words", "Turns (uses)"],
         ar_rows=[
-            (_speaker_label(r.speaker), r.count, f"{r.base:,}", r.sum, r.turns)
-            for r in arithmetic.itertuples(index=False)
+            (_speaker_label(r["speaker"]), r["count"], f"{r['base']:,}", r["sum"], r["turns"])
+            for r in to_records(arithmetic)
         ],
         recipe=_recipe(n_resamples, seed),
         strip=_strip(where, per_turn, speakers) if not where.empty else None,
@@ -833,21 +842,21 @@ def term_html(
         dp_text=dp_text,
         hit_header=["Turn", "Speaker", "Uses", "Words in the turn"],
         hit_rows=[
-            (int(r.turn), r.speaker, int(r.hits), int(r.words))
-            for r in hits_by_turn.itertuples(index=False)
+            (int(r["turn"]), r["speaker"], int(r["hits"]), int(r["words"]))
+            for r in to_records(hits_by_turn)
         ],
         window=int(window),
         coll_header=["Word", "Near it", "Before", "After", "In the whole talk", "Turns"],
         coll_rows=[
             (
-                r.word,
-                int(r.together),
-                int(r.left),
-                int(r.right),
-                int(r.total),
-                ", ".join(map(str, r.turns)),
+                r["word"],
+                int(r["together"]),
+                int(r["left"]),
+                int(r["right"]),
+                int(r["total"]),
+                ", ".join(map(str, r["turns"])),
             )
-            for r in near.head(max_collocates).itertuples(index=False)
+            for r in to_records(near.head(max_collocates))
         ],
         framing_text=framing_text,
         framing_header=[
@@ -905,13 +914,13 @@ def stance_html(
     chart = _interval_chart(
         [
             (
-                f"{r.label.split(' (')[0]}: {_mark(r.speaker)}",
-                r.speaker,
-                r.per_100_words,
-                r.low,
-                r.high,
+                f"{r['label'].split(' (')[0]}: {_mark(r['speaker'])}",
+                r["speaker"],
+                r["per_100_words"],
+                r["low"],
+                r["high"],
             )
-            for r in rates.itertuples(index=False)
+            for r in to_records(rates)
         ],
         lambda v: _fmt(v, 2),
         "Dot-and-line chart of stance markers per 100 words for each kind and speaker, with 95% "
@@ -941,27 +950,27 @@ def stance_html(
                 "count": len(part),
                 "lines": [
                     {
-                        "turn": int(r.turn),
-                        "left": r.left,
-                        "match": r.match,
-                        "right": r.right,
+                        "turn": int(r["turn"]),
+                        "left": r["left"],
+                        "match": r["match"],
+                        "right": r["right"],
                         "inside": False,
                     }
-                    for r in part.itertuples(index=False)
+                    for r in to_records(part)
                 ],
             }
         )
     entries = [
         {
-            "term": r.term,
+            "term": r["term"],
             "position": "only at the start of a sentence"
-            if r.position == "sentence_start"
+            if r["position"] == "sentence_start"
             else "anywhere",
-            "why": r.justification,
-            "source": r.source_title,
-            "url": r.source_url,
+            "why": r["justification"],
+            "source": r["source_title"],
+            "url": r["source_url"],
         }
-        for r in lexicon[lexicon["category"] == category].itertuples(index=False)
+        for r in to_records(lexicon[lexicon["category"] == category])
     ]
     arithmetic = sp.rate_arithmetic(per_turn, category, "words", 100.0)
     return _tpl(
@@ -979,8 +988,8 @@ def stance_html(
         sections=sections,
         ar_header=["Speaker", "Markers", "Words", "Per 100 words", "Turns (markers)"],
         ar_rows=[
-            (_speaker_label(r.speaker), r.count, f"{r.base:,}", r.sum, r.turns)
-            for r in arithmetic.itertuples(index=False)
+            (_speaker_label(r["speaker"]), r["count"], f"{r['base']:,}", r["sum"], r["turns"])
+            for r in to_records(arithmetic)
         ],
         recipe=_recipe(n_resamples, seed),
         entries=entries,
@@ -1020,8 +1029,8 @@ def uptake_html(
     speakers = list(summary["speaker"])
     chart = _interval_chart(
         [
-            (_speaker_label(r.speaker), r.speaker, r.share_taken, r.low, r.high)
-            for r in summary.itertuples(index=False)
+            (_speaker_label(r["speaker"]), r["speaker"], r["share_taken"], r["low"], r["high"])
+            for r in to_records(summary)
         ],
         lambda v: f"{v:.0%}",
         "Dot-and-line chart of the share of each speaker's words taken up from the other's "
@@ -1029,42 +1038,42 @@ def uptake_html(
     )
     rows = [
         (
-            _speaker_label(r.speaker),
-            f"{int(r.taken)} of {int(r.content_words)}",
-            f"{r.share_taken:.1%}",
-            _interval(r.low, r.high, lambda x: f"{x:.1%}"),
-            int(r.new_to_speaker),
+            _speaker_label(r["speaker"]),
+            f"{int(r['taken'])} of {int(r['content_words'])}",
+            f"{r['share_taken']:.1%}",
+            _interval(r["low"], r["high"], lambda x: f"{x:.1%}"),
+            int(r["new_to_speaker"]),
         )
-        for r in summary.itertuples(index=False)
+        for r in to_records(summary)
     ]
 
     def who(value: Any) -> str:
-        return "" if pd.isna(value) else str(value)
+        return "" if is_missing(value) else str(value)
 
     framing_rows = [
         (
             r["term"],
             ""
-            if pd.isna(r["first_turn"])
+            if is_missing(r["first_turn"])
             else f"{who(r['first_by'])}, turn {int(r['first_turn'])}",
             "never"
-            if pd.isna(r["taken_up_turn"])
+            if is_missing(r["taken_up_turn"])
             else f"{who(r['taken_up_by'])}, turn {int(r['taken_up_turn'])} "
             f"({_n(int(r['turns_later']), 'turn')} later)",
             *(f"{int(r[f'hits_{s}'])} in {_n(int(r[f'turns_{s}']), 'turn')}" for s in speakers),
         )
-        for _, r in framing.iterrows()
+        for r in to_records(framing)
     ]
     turn_rows = [
         (
-            int(r.turn),
-            r.speaker,
-            "" if pd.isna(r.from_turn) else int(r.from_turn),
-            ", ".join(r.words_taken),
-            ", ".join(r.new_to_speaker),
-            ", ".join(r.phrases_taken),
+            int(r["turn"]),
+            r["speaker"],
+            "" if is_missing(r["from_turn"]) else int(r["from_turn"]),
+            ", ".join(r["words_taken"]),
+            ", ".join(r["new_to_speaker"]),
+            ", ".join(r["phrases_taken"]),
         )
-        for r in per_turn.itertuples(index=False)
+        for r in to_records(per_turn)
     ]
     return _tpl(
         "conv_uptake",
@@ -1131,7 +1140,7 @@ def agenda_html(
         ("Questions he asks", "questions"),
         ("… taken up in the reply", "questions_taken_up"),
     ]
-    lead_rows = [(label, *(int(lead.loc[s, col]) for s in speakers)) for label, col in measures]
+    lead_rows = [(label, *(int(lead[col].loc[s]) for s in speakers)) for label, col in measures]
     patterns, fills = _patterns(speakers, "p63-rn")
     x0, step = 8, 10
     order = list(dict.fromkeys(runs["theme"]))
@@ -1145,12 +1154,12 @@ def agenda_html(
                 "label": labels[theme],
                 "bars": [
                     {
-                        "x": x0 + (int(r.start_turn) - 1) * step,
-                        "w": int(r.turns) * step,
-                        "fill": fills.get(str(r.opened_by), _GREY),
-                        "title": f"{labels[theme]}: turns {int(r.start_turn)}-{int(r.end_turn)}, opened by {r.opened_by}",
+                        "x": x0 + (int(r["start_turn"]) - 1) * step,
+                        "w": int(r["turns"]) * step,
+                        "fill": fills.get(str(r["opened_by"]), _GREY),
+                        "title": f"{labels[theme]}: turns {int(r['start_turn'])}-{int(r['end_turn'])}, opened by {r['opened_by']}",
                     }
-                    for r in part.itertuples(index=False)
+                    for r in to_records(part)
                 ],
             }
         )
@@ -1189,26 +1198,26 @@ def agenda_html(
         run_header=["Theme", "Turns", "How many", "Opened by", "Closed by"],
         run_rows=[
             (
-                r.label,
-                f"{int(r.start_turn)}-{int(r.end_turn)}",
-                int(r.turns),
-                r.opened_by,
-                r.closed_by,
+                r["label"],
+                f"{int(r['start_turn'])}-{int(r['end_turn'])}",
+                int(r["turns"]),
+                r["opened_by"],
+                r["closed_by"],
             )
-            for r in runs.itertuples(index=False)
+            for r in to_records(runs)
         ],
         change_text=change_text,
         change_header=["Turn", "Speaker", "Leaves", "For"],
         change_rows=[
             (
-                int(r.turn),
-                r.speaker,
-                ", ".join(changes.loc[changes["turn"] == int(r.turn) - 1, "themes"].iloc[0])
-                if (changes["turn"] == int(r.turn) - 1).any()
+                int(r["turn"]),
+                r["speaker"],
+                ", ".join(changes.loc[changes["turn"] == int(r["turn"]) - 1, "themes"].iloc[0])
+                if (changes["turn"] == int(r["turn"]) - 1).any()
                 else "",
-                ", ".join(r.themes),
+                ", ".join(r["themes"]),
             )
-            for r in moved.itertuples(index=False)
+            for r in to_records(moved)
         ],
         qa_header=[
             "Turn",
@@ -1220,25 +1229,27 @@ def agenda_html(
         ],
         qa_rows=[
             (
-                int(r.turn),
-                r.asker,
-                r.question,
-                "" if pd.isna(r.answer_turn) else f"{r.answerer} ({int(r.answer_turn)})",
-                r.answer,
-                ", ".join(r.shared) or "none",
+                int(r["turn"]),
+                r["asker"],
+                r["question"],
+                ""
+                if is_missing(r["answer_turn"])
+                else f"{r['answerer']} ({int(r['answer_turn'])})",
+                r["answer"],
+                ", ".join(r["shared"]) or "none",
             )
-            for r in questions.itertuples(index=False)
+            for r in to_records(questions)
         ],
     )
 
 
-def passage_segments(text: str, marks: Iterable[tuple[int, int]]) -> list[dict[str, str]]:
+def passage_segments(text: object, marks: Iterable[tuple[int, int]]) -> list[dict[str, str]]:
     """Cut a turn's text into pieces for display: plain, marked, inside an insertion, or both.
 
     Parameters
     ----------
     text : str
-        The turn as published.
+        The turn as published; anything else (a missing cell) gives no pieces.
     marks : iterable of (int, int)
         Half-open character spans to highlight (overlaps are merged).
 
@@ -1392,14 +1403,17 @@ def speaker_comparison(
     cache: dict[tuple[Any, ...], Any] = {}
     term_keys: list[tuple[Any, ...]] = []
 
-    def cached(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        if key not in cache:
-            cache[key] = make()
-            if key[0].startswith("term:"):
-                term_keys.append(key)
-                if len(term_keys) > 600:  # about 50 terms, or passages, worth of results
-                    cache.pop(term_keys.pop(0), None)
-        return cache[key]
+    def cached(key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        if key in cache:
+            hit: _T = cache[key]  # a key is always made by the same maker
+            return hit
+        value = make()
+        cache[key] = value
+        if key[0].startswith("term:"):
+            term_keys.append(key)
+            if len(term_keys) > 600:  # about 50 terms, or passages, worth of results
+                cache.pop(term_keys.pop(0), None)
+        return value
 
     kit = Kit()  # shared layouts and styles: no callback below changes one
     text_mode = kit.make(
@@ -1546,7 +1560,7 @@ def speaker_comparison(
         inc, stops = bool(text_mode.value), bool(stop_box.value)
 
         def make() -> pd.DataFrame:
-            stop_words = sp.STOP_WORDS if stops else frozenset()
+            stop_words = STOP_WORDS if stops else frozenset()
             return sp.distinctive_words(turns, n=30, include_insertions=inc, stop_words=stop_words)
 
         top = cached(("distinctive", inc, stops), make)
@@ -1610,7 +1624,8 @@ def speaker_comparison(
 
         def make() -> str:
             if not terms:
-                return term_html((), *[pd.DataFrame()] * 7)
+                empty = pd.DataFrame()
+                return term_html((), empty, empty, empty, empty, empty, empty, empty)
             r = term_results(terms, inc)
             near = sp.collocates(turns, terms, size, include_insertions=inc)
             return term_html(
@@ -1863,7 +1878,7 @@ def speaker_comparison(
     )
     box.add_class("p63")
     box.add_class("p63-speaker-comparison")
-    box.controls = {  # type: ignore[attr-defined]
+    box.controls = {
         "text": text_mode,
         "preset": preset,
         "term": term_box,
@@ -1880,7 +1895,7 @@ def speaker_comparison(
         "previous": previous_btn,
         "next": next_btn,
     }
-    box.views = {  # type: ignore[attr-defined]
+    box.views = {
         "summary": summary_view,
         "terms": terms_view,
         "distinctive": distinctive_view,
