@@ -151,7 +151,9 @@ def _by_time(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: _when(r.get("saved_at")))
 
 
-def _union(first: Iterable[dict[str, Any]], second: Iterable[dict[str, Any]]) -> list[dict]:
+def _union(
+    first: Iterable[dict[str, Any]], second: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
     seen: set[tuple[str, str, str]] = set()
     out: list[dict[str, Any]] = []
     for record in [*first, *second]:

@@ -176,7 +176,7 @@ def adopt_profile(learner_id: str, name: str = "", folder: str | Path | None = N
     ValueError
         ``learner_id`` is not an id the course makes.
     """
-    if not isinstance(learner_id, str) or not _ID.match(learner_id):
+    if not _ID.match(str(learner_id)):
         raise ValueError("a learner id is 32 lowercase hexadecimal digits")
     folder = Path(folder if folder is not None else default_folder())
     fileio.ensure_folder(folder)

@@ -93,7 +93,7 @@ def is_shown(widget: w.DOMWidget) -> bool:
     return _HIDDEN not in widget._dom_classes
 
 
-class BrowserMirror(anywidget.AnyWidget):  # type: ignore[misc]
+class BrowserMirror(anywidget.AnyWidget):
     """Keeps a copy of the learner's work in the browser, and brings it back (see the module).
 
     Parameters
