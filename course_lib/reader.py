@@ -16,12 +16,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import pandas as pd
 from markupsafe import escape
 
 from course_lib.data import Record, is_missing, to_records
+from course_lib.memo import Memo
 from course_lib.source import insertion_spans
 from course_lib.templating import Markup, render, render_macro
 from course_lib.text import MODES as MATCH_MODES
@@ -650,7 +651,7 @@ class ReaderData:
     turns: Rows
     people: Rows
     glossary: Rows
-    cache: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
+    cache: Memo = field(default_factory=lambda: Memo(_CACHE_LIMIT), compare=False, repr=False)
 
     def cached(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
         """Return a cached result (rendered turns, explain menus), computing it once.
@@ -665,12 +666,7 @@ class ReaderData:
         -------
         object
         """
-        if key not in self.cache:
-            if len(self.cache) > _CACHE_LIMIT:
-                self.cache.clear()
-            self.cache[key] = make()
-        # Each key's first element names what is cached under it, and so its type.
-        return cast(T, self.cache[key])
+        return self.cache.get(key, make)
 
     @classmethod
     def from_frames(

@@ -24,6 +24,7 @@ import pandas as pd
 
 from course_lib import speakers as sp
 from course_lib.data import is_missing, to_records
+from course_lib.memo import Memo
 from course_lib.source import insertion_spans
 from course_lib.templating import Markup, render, style_tag
 from course_lib.text import ALIASES, STOP_WORDS, count_words, find_term, kwic, parse_query
@@ -1398,22 +1399,12 @@ def speaker_comparison(
         int(t): (str(s), x if isinstance(x, str) else "")
         for t, s, x in zip(ordered["turn"], ordered["speaker"], ordered["text"], strict=True)
     }
-    # Results (frames and rendered HTML) are kept per setting. The fixed switches give a bounded
-    # set; terms are kept in a bounded first-in, first-out store.
-    cache: dict[tuple[Any, ...], Any] = {}
-    term_keys: list[tuple[Any, ...]] = []
+    # Results (frames and rendered HTML) are kept per setting in the course's one bounded memo
+    # cache: about 50 terms' worth besides the fixed views.
+    memo = Memo(limit=700)
 
     def cached(key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
-        if key in cache:
-            hit: _T = cache[key]  # a key is always made by the same maker
-            return hit
-        value = make()
-        cache[key] = value
-        if key[0].startswith("term:"):
-            term_keys.append(key)
-            if len(term_keys) > 600:  # about 50 terms, or passages, worth of results
-                cache.pop(term_keys.pop(0), None)
-        return value
+        return memo.get(key, make)
 
     kit = Kit()  # shared layouts and styles: no callback below changes one
     text_mode = kit.make(
