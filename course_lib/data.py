@@ -26,9 +26,10 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
 import pandas as pd
 
@@ -356,6 +357,130 @@ def _first_repeat(values: Sequence[Any]) -> tuple[int, int]:
     raise AssertionError("no repeat")  # pragma: no cover - called only after a repeat was seen
 
 
+_Problem = tuple[int, DataError]
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """A column's non-empty cells as text and as typed values, and where each one came from.
+
+    ``rows[j]`` is the row of ``text[j]`` (and of ``typed[j]``); ``lines[row]`` is its line.
+    """
+
+    name: str
+    path: str | Path | None
+    lines: Sequence[int]
+    rows: Sequence[int]
+    text: list[str]
+    typed: list[Any]
+
+    def problem(self, j: int, message: str, rule: str) -> _Problem:
+        """The problem at cell ``j``, located by its row."""
+        return _column_problem(self.name, self.path, self.lines, self.rows[j], message, rule)
+
+
+def _column_problem(
+    name: str, path: str | Path | None, lines: Sequence[int], i: int, message: str, rule: str
+) -> _Problem:
+    return i, DataError(f"column {name!r}{message}", path, lines[i], rule=rule)
+
+
+def _missing_cells(raws: Sequence[str], r: dict[str, Any]) -> list[bool] | None:
+    """Which cells are empty (blank counts for a required string), or None if none is."""
+    blank_counts = r["kind"] == "string" and r["required"]
+    if "" not in raws and not (blank_counts and any(map(str.isspace, raws))):
+        return None
+    return [not v or (blank_counts and v.isspace()) for v in raws]
+
+
+def _typed_values(present: list[str], kind: str) -> tuple[list[Any], tuple[int, str] | None]:
+    """Cast the cells to ``kind``; or ``[]`` and the first bad cell ``(index, message)``."""
+    if kind == "string":
+        return present, None
+    syntax = {"integer": _INTEGER, "number": _NUMBER}.get(kind)
+    ok = (
+        list(map(bool, map(syntax.fullmatch, present)))
+        if syntax
+        else [v in _TRUE or v in _FALSE for v in present]
+    )
+    if not all(ok):
+        j = ok.index(False)
+        return [], (j, f": {present[j]!r} is not a valid {kind}")
+    try:
+        if kind == "integer":
+            return list(map(int, present)), None
+        if kind == "number":
+            return list(map(float, present)), None
+        return [v in _TRUE for v in present], None
+    except ValueError:  # a well-formed integer past Python's digit limit (4300)
+        j = _first([len(v) > 4000 for v in present])
+        return [], (j, f": a {len(present[j])}-digit {kind} is too long")
+
+
+def _enum_problem(c: _Cells, r: dict[str, Any]) -> _Problem | None:
+    if "enum" in r and not set(c.typed) <= r["enum"]:
+        j = _first([v not in r["enum"] for v in c.typed])
+        return c.problem(j, f": {c.text[j]!r} is not one of {r['enum_text']}", "enum")
+    return None
+
+
+def _pattern_problem(c: _Cells, r: dict[str, Any]) -> _Problem | None:
+    if "pattern" in r and not all(map(r["pattern"].fullmatch, c.text)):
+        j = _first([not r["pattern"].fullmatch(v) for v in c.text])
+        return c.problem(j, f": {c.text[j]!r} does not match {r['pattern'].pattern}", "pattern")
+    return None
+
+
+def _minimum_problem(c: _Cells, r: dict[str, Any]) -> _Problem | None:
+    if c.typed and "minimum" in r and min(c.typed) < r["minimum"]:
+        j = _first([v < r["minimum"] for v in c.typed])
+        return c.problem(j, f": {c.text[j]} is less than the minimum {r['minimum']}", "minimum")
+    return None
+
+
+def _maximum_problem(c: _Cells, r: dict[str, Any]) -> _Problem | None:
+    if c.typed and "maximum" in r and max(c.typed) > r["maximum"]:
+        j = _first([v > r["maximum"] for v in c.typed])
+        return c.problem(j, f": {c.text[j]} is more than the maximum {r['maximum']}", "maximum")
+    return None
+
+
+def _min_length_problem(c: _Cells, r: dict[str, Any]) -> _Problem | None:
+    if c.text and "minLength" in r and min(map(len, c.text)) < r["minLength"]:
+        j = _first([len(v) < r["minLength"] for v in c.text])
+        message = f": {len(c.text[j])} characters, fewer than {r['minLength']}"
+        return c.problem(j, message, "minLength")
+    return None
+
+
+def _max_length_problem(c: _Cells, r: dict[str, Any]) -> _Problem | None:
+    if c.text and "maxLength" in r and max(map(len, c.text)) > r["maxLength"]:
+        j = _first([len(v) > r["maxLength"] for v in c.text])
+        message = f": {len(c.text[j])} characters, more than {r['maxLength']}"
+        return c.problem(j, message, "maxLength")
+    return None
+
+
+def _unique_problem(c: _Cells, r: dict[str, Any]) -> _Problem | None:
+    if r["unique"] and len(set(c.typed)) != len(c.typed):
+        j, first = _first_repeat(c.typed)
+        line = c.lines[c.rows[first]]
+        return c.problem(j, f": {c.text[j]!r} already appears on line {line}", "unique")
+    return None
+
+
+# The constraint checks in the order their problems are reported when two fall on one row.
+_CONSTRAINT_CHECKS: tuple[Callable[[_Cells, dict[str, Any]], _Problem | None], ...] = (
+    _enum_problem,
+    _pattern_problem,
+    _minimum_problem,
+    _maximum_problem,
+    _min_length_problem,
+    _max_length_problem,
+    _unique_problem,
+)
+
+
 def _check_column(
     raws: Sequence[Any], lines: Sequence[int], r: dict[str, Any], path: str | Path | None
 ) -> tuple[list[Any], tuple[int, DataError] | None]:
@@ -364,87 +489,20 @@ def _check_column(
     Every check runs over the whole column at C speed (``map``, ``set``, ``min``); a row is
     looked for only when a check has failed, and the earliest failing row is the one reported.
     """
-    col = f"column {r['name']!r}"
-    kind = r["kind"]
-    n = len(raws)
-
-    def err(i: int, message: str, rule: str) -> tuple[int, DataError]:
-        return i, DataError(f"{col}{message}", path, lines[i], rule=rule)
-
+    name = r["name"]
     if set(map(type, raws)) - {str}:
         i = _first([type(v) is not str for v in raws])
-        return [], err(i, f": {raws[i]!r} is not text", "type")
-    missing: list[bool] | None = None
-    if "" in raws or (kind == "string" and r["required"] and any(map(str.isspace, raws))):
-        missing = [not v or (kind == "string" and r["required"] and v.isspace()) for v in raws]
-        if r["required"]:
-            return [], err(_first(missing), " is empty", "required")
-    idx = range(n) if missing is None else [i for i in range(n) if not missing[i]]
-    present = list(raws) if missing is None else [raws[i] for i in idx]
-    if kind == "string":
-        values: list[Any] = present
-    else:
-        syntax = {"integer": _INTEGER, "number": _NUMBER}.get(kind)
-        ok = (
-            list(map(bool, map(syntax.fullmatch, present)))
-            if syntax
-            else [v in _TRUE or v in _FALSE for v in present]
-        )
-        if not all(ok):
-            j = ok.index(False)
-            return [], err(idx[j], f": {present[j]!r} is not a valid {kind}", "type")
-        try:
-            if kind == "integer":
-                values = list(map(int, present))
-            elif kind == "number":
-                values = list(map(float, present))
-            else:
-                values = [v in _TRUE for v in present]
-        except ValueError:  # a well-formed integer past Python's digit limit (4300)
-            j = _first([len(v) > 4000 for v in present])
-            return [], err(idx[j], f": a {len(present[j])}-digit {kind} is too long", "type")
-    problems: list[tuple[int, DataError]] = []
-    if "enum" in r and not set(values) <= r["enum"]:
-        j = _first([v not in r["enum"] for v in values])
-        problems.append(err(idx[j], f": {present[j]!r} is not one of {r['enum_text']}", "enum"))
-    if "pattern" in r and not all(map(r["pattern"].fullmatch, present)):
-        j = _first([not r["pattern"].fullmatch(v) for v in present])
-        problems.append(
-            err(idx[j], f": {present[j]!r} does not match {r['pattern'].pattern}", "pattern")
-        )
-    if values and "minimum" in r and min(values) < r["minimum"]:
-        j = _first([v < r["minimum"] for v in values])
-        problems.append(
-            err(idx[j], f": {present[j]} is less than the minimum {r['minimum']}", "minimum")
-        )
-    if values and "maximum" in r and max(values) > r["maximum"]:
-        j = _first([v > r["maximum"] for v in values])
-        problems.append(
-            err(idx[j], f": {present[j]} is more than the maximum {r['maximum']}", "maximum")
-        )
-    if present and "minLength" in r and min(map(len, present)) < r["minLength"]:
-        j = _first([len(v) < r["minLength"] for v in present])
-        problems.append(
-            err(
-                idx[j],
-                f": {len(present[j])} characters, fewer than {r['minLength']}",
-                "minLength",
-            )
-        )
-    if present and "maxLength" in r and max(map(len, present)) > r["maxLength"]:
-        j = _first([len(v) > r["maxLength"] for v in present])
-        problems.append(
-            err(
-                idx[j],
-                f": {len(present[j])} characters, more than {r['maxLength']}",
-                "maxLength",
-            )
-        )
-    if r["unique"] and len(set(values)) != len(values):
-        j, first = _first_repeat(values)
-        problems.append(
-            err(idx[j], f": {present[j]!r} already appears on line {lines[idx[first]]}", "unique")
-        )
+        return [], _column_problem(name, path, lines, i, f": {raws[i]!r} is not text", "type")
+    missing = _missing_cells(raws, r)
+    if missing is not None and r["required"]:
+        return [], _column_problem(name, path, lines, _first(missing), " is empty", "required")
+    rows = range(len(raws)) if missing is None else [i for i, m in enumerate(missing) if not m]
+    present = list(raws) if missing is None else [raws[i] for i in rows]
+    values, bad = _typed_values(present, r["kind"])
+    cells = _Cells(name, path, lines, rows, present, values)
+    if bad is not None:
+        return [], cells.problem(*bad, "type")
+    problems = [p for check in _CONSTRAINT_CHECKS if (p := check(cells, r)) is not None]
     if problems:
         return [], min(problems, key=lambda p: p[0])
     if missing is not None:
@@ -841,43 +899,72 @@ def _json_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
-def _check_document(doc: Any, text: str, path: Path) -> None:
-    if not isinstance(doc, dict):
-        raise DataError("expected a JSON object", path, 1, rule="type")
+# A problem with one field of document.json: (field, what is wrong, rule).
+_Fault = tuple[str, str, str]
 
-    def fail(key: str, message: str, rule: str) -> NoReturn:
-        raise DataError(f"field {key!r} {message}", path, _json_line(text, key), rule=rule)
 
-    def texts(key: str, values: Any) -> None:
-        if not isinstance(values, list) or not values:
-            fail(key, "must be a non-empty list of names", "type")
-        for v in values:
-            if not isinstance(v, str) or not v.strip():
-                fail(key, f"has {v!r}, not a name", "type")
+def _text_fault(doc: dict[str, Any], key: str) -> _Fault | None:
+    value = doc.get(key)
+    if value is None or value == "":
+        return key, "is missing or empty", "required"
+    if not isinstance(value, str):
+        return key, f"is {type(value).__name__}, not text", "type"
+    if not value.strip():
+        return key, "is missing or empty", "required"
+    return None
 
+
+def _text_fields_fault(doc: dict[str, Any]) -> _Fault | None:
+    """The first header text that is missing, not text, or not in its form."""
     for key in _DOCUMENT_TEXT:
-        if key not in doc or doc[key] is None or doc[key] == "":
-            fail(key, "is missing or empty", "required")
-        if not isinstance(doc[key], str):
-            fail(key, f"is {type(doc[key]).__name__}, not text", "type")
-        if not doc[key].strip():
-            fail(key, "is missing or empty", "required")
+        if fault := _text_fault(doc, key):
+            return fault
     if not re.fullmatch(r"https?://\S+", doc["url"]):
-        fail("url", f"{doc['url']!r} is not an http(s) address", "pattern")
+        return "url", f"{doc['url']!r} is not an http(s) address", "pattern"
     for key in ("date_header_iso", "date_body_iso"):
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", doc[key], re.ASCII):
-            fail(key, f"{doc[key]!r} is not YYYY-MM-DD", "pattern")
+            return key, f"{doc[key]!r} is not YYYY-MM-DD", "pattern"
+    return None
+
+
+def _names_fault(key: str, values: Any) -> _Fault | None:
+    if not isinstance(values, list) or not values:
+        return key, "must be a non-empty list of names", "type"
+    for v in values:
+        if not isinstance(v, str) or not v.strip():
+            return key, f"has {v!r}, not a name", "type"
+    return None
+
+
+def _name_fields_fault(doc: dict[str, Any]) -> _Fault | None:
+    """The first list of names, or side's list in a group, that is empty or holds a non-name."""
     for key in _DOCUMENT_LISTS:
-        texts(key, doc.get(key))
+        if fault := _names_fault(key, doc.get(key)):
+            return fault
     for key in _DOCUMENT_GROUPS:
         groups = doc.get(key)
         if not isinstance(groups, dict) or not groups:
-            fail(key, "must map each side to its list of names", "type")
+            return key, "must map each side to its list of names", "type"
         for names in groups.values():
-            texts(key, names)
+            if fault := _names_fault(key, names):
+                return fault
+    return None
+
+
+def _turn_count_fault(doc: dict[str, Any]) -> _Fault | None:
     count = doc.get("turn_count")
     if type(count) is not int or count < 1:
-        fail("turn_count", f"is {count!r}, not a positive whole number", "type")
+        return "turn_count", f"is {count!r}, not a positive whole number", "type"
+    return None
+
+
+def _check_document(doc: Any, text: str, path: Path) -> None:
+    if not isinstance(doc, dict):
+        raise DataError("expected a JSON object", path, 1, rule="type")
+    fault = _text_fields_fault(doc) or _name_fields_fault(doc) or _turn_count_fault(doc)
+    if fault is not None:
+        key, message, rule = fault
+        raise DataError(f"field {key!r} {message}", path, _json_line(text, key), rule=rule)
 
 
 @cache

@@ -189,25 +189,31 @@ def _split_names(value: str) -> list[str]:
     return [p for p in (part.strip() for part in parts) if p]
 
 
-def _parse_header(paragraphs: list[Paragraph], path: str | None) -> tuple[dict[str, object], int]:
-    """Read the header; return its fields and the index of the first body paragraph."""
-    if not paragraphs:
-        raise _fail("the header (date and title) is missing", path, 1)
-    header: dict[str, object] = {}
-    first = paragraphs[0]
+def _line_at(paragraphs: list[Paragraph], i: int) -> int:
+    """The line to name for something missing at paragraph ``i`` (or at the end of the file)."""
+    return paragraphs[i].line_start if i < len(paragraphs) else paragraphs[-1].line_end
+
+
+def _date_and_title(first: Paragraph, path: str | None) -> dict[str, object]:
+    """The first paragraph: the header's date, then the title in bold."""
     date_line, _, title_text = first.text.partition("\n")
-    header["date_header"] = date_line.strip()
-    header["date_header_iso"] = _parse_date(
-        date_line.strip(), "%B %d, %Y", path, first.line_start
-    ).isoformat()
+    date_iso = _parse_date(date_line.strip(), "%B %d, %Y", path, first.line_start).isoformat()
     title = " ".join(line.strip() for line in title_text.split("\n"))
     if not (title.startswith("**") and title.endswith("**") and len(title) > 4):
         raise _fail(
             "expected the title in **bold** on the line after the date", path, first.line_start + 1
         )
-    header["title"] = title.strip("*").strip()
+    return {
+        "date_header": date_line.strip(),
+        "date_header_iso": date_iso,
+        "title": title.strip("*").strip(),
+    }
 
-    i = 1
+
+def _sections(
+    paragraphs: list[Paragraph], i: int, path: str | None
+) -> tuple[dict[str, Paragraph], int]:
+    """The ``"Key:"`` sections from paragraph ``i``: each key's text, and the paragraph after."""
     sections: dict[str, Paragraph] = {}
     while i < len(paragraphs) and paragraphs[i].text.rstrip(":") in _SECTION_KEYS:
         key = paragraphs[i].text.rstrip(":")
@@ -217,42 +223,58 @@ def _parse_header(paragraphs: list[Paragraph], path: str | None) -> tuple[dict[s
         i += 2
     for key in _SECTION_KEYS:
         if key not in sections:
-            line = paragraphs[i].line_start if i < len(paragraphs) else paragraphs[-1].line_end
-            raise _fail(f"the header section {key + ':'!r} is missing", path, line)
+            raise _fail(
+                f"the header section {key + ':'!r} is missing", path, _line_at(paragraphs, i)
+            )
+    return sections, i
 
-    citation_par = sections["Citation"]
-    citation_lines = citation_par.text.split("\n")
-    citation = citation_lines[0].strip()
-    header["citation"] = citation
-    url = next((ln.strip()[1:-1] for ln in citation_lines[1:] if ln.strip().startswith("<")), None)
+
+def _citation(par: Paragraph, path: str | None) -> dict[str, object]:
+    """The citation section: its sentence, its ``<URL>`` line and the archive's particulars."""
+    lines = par.text.split("\n")
+    citation = lines[0].strip()
+    url = next((ln.strip()[1:-1] for ln in lines[1:] if ln.strip().startswith("<")), None)
     if not url:
-        raise _fail("the citation has no <URL> line", path, citation_par.line_end)
-    header["url"] = url
+        raise _fail("the citation has no <URL> line", path, par.line_end)
     match = _CITATION.match(citation)
     if not match:
-        raise _fail("cannot read the citation's parts", path, citation_par.line_start)
-    header["archive"] = match["archive"]
-    header["archive_reference"] = match["reference"]
-    header["archive_pages"] = match["pages"]
-    header["obtained_by"] = match["obtained"]
-    header["translated_by"] = _split_names(match["translators"])
-    header["summary"] = sections["Summary"].text
-    header["credits"] = sections["Credits"].text
-    header["original_language"] = sections["Original Language"].text
-    header["contents"] = sections["Contents"].text
+        raise _fail("cannot read the citation's parts", path, par.line_start)
+    return {
+        "citation": citation,
+        "url": url,
+        "archive": match["archive"],
+        "archive_reference": match["reference"],
+        "archive_pages": match["pages"],
+        "obtained_by": match["obtained"],
+        "translated_by": _split_names(match["translators"]),
+    }
 
-    # The meeting's particulars: the classification line, then "Key: value" paragraphs.
+
+def _classification(paragraphs: list[Paragraph], i: int, path: str | None) -> dict[str, object]:
+    """The classification line that opens the meeting's particulars (paragraph ``i``)."""
     if i >= len(paragraphs):
         raise _fail("the meeting's particulars are missing", path, paragraphs[-1].line_end)
     classification = paragraphs[i]
     if ":" in classification.text:
         raise _fail("expected the classification line", path, classification.line_start)
-    header["classification_line"] = classification.text
     level, _, number = classification.text.partition(", ")
-    header["classification"] = level
-    header["document_number"] = number
-    i += 1
+    return {
+        "classification_line": classification.text,
+        "classification": level,
+        "document_number": number,
+    }
 
+
+_PARTICULARS = ("Time", "Location", "Participants", "From China", "From Korea", "Documentation")
+
+
+def _particulars(
+    paragraphs: list[Paragraph], i: int, path: str | None
+) -> tuple[dict[str, tuple[str, int]], int]:
+    """The ``"Key: value"`` paragraphs from ``i`` up to the first turn or ``Documentation``.
+
+    Returns each key's value and line, and the index of the first body paragraph.
+    """
     fields: dict[str, tuple[str, int]] = {}
     while i < len(paragraphs):
         par = paragraphs[i]
@@ -263,27 +285,51 @@ def _parse_header(paragraphs: list[Paragraph], path: str | None) -> tuple[dict[s
         i += 1
         if key.strip() == "Documentation":
             break
-    required = ("Time", "Location", "Participants", "From China", "From Korea", "Documentation")
-    for key in required:
+    for key in _PARTICULARS:
         if key not in fields:
-            line = paragraphs[i].line_start if i < len(paragraphs) else paragraphs[-1].line_end
-            raise _fail(f"the particulars line {key + ':'!r} is missing", path, line)
+            raise _fail(
+                f"the particulars line {key + ':'!r} is missing", path, _line_at(paragraphs, i)
+            )
+    return fields, i
+
+
+def _meeting(fields: dict[str, tuple[str, int]], path: str | None) -> dict[str, object]:
+    """The meeting's time, place, participants, translators and note-takers."""
     time_value, time_line = fields["Time"]
-    header["time_line"] = time_value
     tmatch = _TIME.match(time_value)
     if not tmatch:
         raise _fail(f"cannot read the time {time_value!r}", path, time_line)
-    header["date_body"] = tmatch["date"]
-    header["date_body_iso"] = _parse_date(tmatch["date"], "%d %B %Y", path, time_line).isoformat()
-    header["time"] = tmatch["time"]
-    header["location"] = fields["Location"][0]
-    header["participants"] = {
-        "China": _split_names(fields["From China"][0]),
-        "Korea": _split_names(fields["From Korea"][0]),
-    }
     translators = {k: v for k, (v, _) in fields.items() if k.startswith("Translators")}
-    header["translators"] = {k: _split_names(v) for k, v in translators.items()}
-    header["documentation"] = _split_names(fields["Documentation"][0])
+    return {
+        "time_line": time_value,
+        "date_body": tmatch["date"],
+        "date_body_iso": _parse_date(tmatch["date"], "%d %B %Y", path, time_line).isoformat(),
+        "time": tmatch["time"],
+        "location": fields["Location"][0],
+        "participants": {
+            "China": _split_names(fields["From China"][0]),
+            "Korea": _split_names(fields["From Korea"][0]),
+        },
+        "translators": {k: _split_names(v) for k, v in translators.items()},
+        "documentation": _split_names(fields["Documentation"][0]),
+    }
+
+
+def _parse_header(paragraphs: list[Paragraph], path: str | None) -> tuple[dict[str, object], int]:
+    """Read the header; return its fields and the index of the first body paragraph."""
+    if not paragraphs:
+        raise _fail("the header (date and title) is missing", path, 1)
+    header = _date_and_title(paragraphs[0], path)
+    sections, i = _sections(paragraphs, 1, path)
+    header |= _citation(sections["Citation"], path)
+    header["summary"] = sections["Summary"].text
+    header["credits"] = sections["Credits"].text
+    header["original_language"] = sections["Original Language"].text
+    header["contents"] = sections["Contents"].text
+    # The meeting's particulars: the classification line, then "Key: value" paragraphs.
+    header |= _classification(paragraphs, i, path)
+    fields, i = _particulars(paragraphs, i + 1, path)
+    header |= _meeting(fields, path)
     return header, i
 
 

@@ -205,6 +205,23 @@ def _meta(out: CapstoneFile, line: str) -> bool:
     return True
 
 
+def _take_ticked(out: CapstoneFile, heading: str) -> None:
+    """Take the self-assessment score (ticked of total) from its heading, if it gives one."""
+    m = _TICKED.search(heading)
+    if m:
+        out.ticked, out.rubric_total = int(m.group(1)), int(m.group(2))
+
+
+def _take_html_preamble(out: CapstoneFile, body: str) -> None:
+    """Take a line from before the first section: name, learner id, export time or question."""
+    if _meta(out, body):
+        return
+    if body.lower().startswith("exported"):
+        out.exported = _after("Exported", body).rstrip(".").strip()
+    elif body.lower().startswith("question:"):
+        out.question = _after("Question:", body)
+
+
 def _parse_html(name: str, text: str) -> CapstoneFile:
     parser = _Blocks()
     parser.feed(text)
@@ -219,17 +236,9 @@ def _parse_html(name: str, text: str) -> CapstoneFile:
         if tag == "h2":
             section = body.lower()
             if section.startswith("self-assessment"):
-                m = _TICKED.search(body)
-                if m:
-                    out.ticked, out.rubric_total = int(m.group(1)), int(m.group(2))
-            continue
-        if not section:
-            if _meta(out, body):
-                continue
-            if body.lower().startswith("exported"):
-                out.exported = _after("Exported", body).rstrip(".").strip()
-            elif body.lower().startswith("question:"):
-                out.question = _after("Question:", body)
+                _take_ticked(out, body)
+        elif not section:
+            _take_html_preamble(out, body)
         elif section == "essay" and tag == "p":
             essay.append(body)
         elif section == "evidence" and tag == "li":
@@ -264,9 +273,7 @@ def _parse_markdown(name: str, text: str) -> CapstoneFile:
     if evid >= 0:
         out.evidence = _evidence(lines[evid + 1 : end])
     if assess >= 0:
-        m = _TICKED.search(lines[assess])
-        if m:
-            out.ticked, out.rubric_total = int(m.group(1)), int(m.group(2))
+        _take_ticked(out, lines[assess])
     return out
 
 

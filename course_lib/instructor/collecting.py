@@ -243,6 +243,161 @@ def _owner_folder_name(file: str) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _Learners:
+    """The learners the answers exports name, indexed three ways to tie an essay to one."""
+
+    by_id: dict[str, list[str]]
+    by_name: dict[str, list[str]]
+    by_folder: dict[str, set[str]]
+
+    @classmethod
+    def index(cls, students: pd.DataFrame, rows: pd.DataFrame) -> _Learners:
+        """Index the learners by learner id, by name and by the folders of their exports."""
+        by_id: dict[str, list[str]] = defaultdict(list)
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for s in students.itertuples():
+            if s.learner_id:
+                by_id[str(s.learner_id)].append(str(s.student))
+            if s.name:
+                by_name[_name_key(str(s.name))].append(str(s.student))
+        by_folder: dict[str, set[str]] = defaultdict(set)
+        for file, learners in rows.groupby("source_file")["student"].unique().items():
+            by_folder[str(PurePosixPath(str(file)).parent)].update(str(s) for s in learners)
+        return cls(by_id, by_name, by_folder)
+
+    def owner(self, cap: CapstoneFile) -> str:
+        """The essay's learner (``""`` if none): by its id, its folder, then a unique name.
+
+        An id with no answers behind it is still its learner's own.
+        """
+        candidates = self.by_id.get(cap.learner_id, []) if cap.learner_id else []
+        if len(candidates) > 1 and cap.name:  # an id split by name: match the name too
+            candidates = [c for c in candidates if c.endswith("#" + _name_key(cap.name))]
+        if len(candidates) == 1:
+            return candidates[0]
+        if cap.learner_id and not candidates:
+            return cap.learner_id  # an essay handed in without its answers: still its learner's
+        if (owner := _folder_owner(cap.file, self.by_folder)) is not None:
+            return owner
+        named = self.by_name.get(_name_key(cap.name), []) if cap.name else []
+        return named[0] if len(named) == 1 else ""
+
+
+def _distinct_label(label: str, suffix: str, labels: dict[Any, Any]) -> str:
+    """``label``, or ``"label (suffix)"`` if another learner is already shown as ``label``."""
+    if label.casefold() in {str(v).casefold() for v in labels.values()}:
+        return f"{label} ({suffix})"
+    return label
+
+
+def _essay_student(key: str, label: str, cap: CapstoneFile, *, anonymous: bool) -> dict[str, Any]:
+    """A students row for a learner known only by an essay (no answers of theirs)."""
+    return {
+        "student": key,
+        "label": label,
+        "learner_id": "" if anonymous else key,
+        "name": cap.name,
+        "anonymous": anonymous,
+        "files": cap.file,
+        "rows": 0,
+        "questions": 0,
+        "last_saved": pd.NaT,
+    }
+
+
+def _capstone_record(cap: CapstoneFile, key: str, label: str) -> dict[str, Any]:
+    """One row of :attr:`Collected.capstones` (not yet chosen as the learner's essay)."""
+    return {
+        "student": key,
+        "student_label": label,
+        "file": cap.file,
+        "format": cap.format,
+        "name": cap.name,
+        "learner_id": cap.learner_id,
+        "exported": cap.exported,
+        "exported_at": cap.exported_at,
+        "question": cap.question,
+        "essay": cap.essay,
+        "evidence": cap.evidence,
+        "ticked": cap.ticked,
+        "rubric_total": cap.rubric_total,
+        "used": False,
+    }
+
+
+def _untied_problem(file: str, label: str) -> Problem:
+    return Problem(
+        file,
+        None,
+        "capstone",
+        f"{file}: an essay that no answers export can be tied to (no learner "
+        "id, no other learner in its folder, no unique name); shown as "
+        f"“{label}”",
+    )
+
+
+def _essay_only_problem(learner_id: str, only: dict[str, Any]) -> Problem:
+    return Problem(
+        only["files"].split(", ")[0],
+        None,
+        "capstone",
+        f"{only['files']}: an essay by “{only['label']}” (learner id {learner_id[:8]}…) "
+        "with no answers export of theirs in the folder",
+    )
+
+
+def _latest_essays(capstones: pd.DataFrame) -> pd.Index:
+    """One essay per learner: the latest export; HTML before Markdown when equally recent."""
+    order = capstones.assign(
+        _known=capstones["exported_at"].notna(), _html=capstones["format"] == "html"
+    ).sort_values(["student", "_known", "exported_at", "_html", "file"], kind="stable")
+    return order.groupby("student").tail(1).index
+
+
+def _duplicate_problems(capstones: pd.DataFrame, labels: dict[Any, Any]) -> list[Problem]:
+    """A learner who handed in different essays: which one is shown (the ``used`` one)."""
+    problems: list[Problem] = []
+    for student, group in capstones.groupby("student"):
+        essays = group["essay"].map(lambda t: " ".join(str(t).split()))
+        if (essays != essays.iloc[0]).any():
+            chosen = group[group["used"]].iloc[0]
+            problems.append(
+                Problem(
+                    str(chosen["file"]),
+                    None,
+                    "duplicate",
+                    f"{labels[str(student)]} handed in {len(group)} different capstone essays "
+                    f"({', '.join(group['file'])}); {chosen['file']} (exported "
+                    f"{chosen['exported'] or 'at an unknown time'}) is shown",
+                )
+            )
+    return problems
+
+
+def _with_students(students: pd.DataFrame, extra_students: list[dict[str, Any]]) -> pd.DataFrame:
+    """The students table with the essay-only learners added, sorted by label."""
+    extra = pd.DataFrame(extra_students, columns=STUDENT_COLUMNS)
+    students = pd.concat([students.astype(object), extra.astype(object)], ignore_index=True)
+    return (
+        students.astype(
+            {
+                "student": "string",
+                "label": "string",
+                "learner_id": "string",
+                "name": "string",
+                "files": "string",
+                "rows": "Int64",
+                "questions": "Int64",
+                "anonymous": "bool",
+            }
+        )
+        .assign(last_saved=lambda f: pd.to_datetime(f["last_saved"], utc=True))
+        .sort_values("label", key=lambda s: s.str.casefold())
+        .reset_index(drop=True)
+    )
+
+
 def _tie_capstones(
     found: list[CapstoneFile], rows: pd.DataFrame, students: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
@@ -250,152 +405,36 @@ def _tie_capstones(
     from ``ann/exports/`` to ``ann/``), else a unique name; an essay with an id but no answers
     is its learner's own row; any other essay is reported and shown on its own."""
     problems: list[Problem] = []
-    by_id: dict[str, list[str]] = defaultdict(list)
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for s in students.itertuples():
-        if s.learner_id:
-            by_id[str(s.learner_id)].append(str(s.student))
-        if s.name:
-            by_name[_name_key(str(s.name))].append(str(s.student))
-    by_folder: dict[str, set[str]] = defaultdict(set)
-    for file, learners in rows.groupby("source_file")["student"].unique().items():
-        by_folder[str(PurePosixPath(str(file)).parent)].update(str(s) for s in learners)
+    learners = _Learners.index(students, rows)
     labels = dict(zip(students["student"], students["label"], strict=True))
     records = []
     extra_students = []
     essays_only: dict[str, dict[str, Any]] = {}
     for cap in found:
-        key = ""
-        candidates = by_id.get(cap.learner_id, []) if cap.learner_id else []
-        if len(candidates) > 1 and cap.name:  # an id split by name: match the name too
-            candidates = [c for c in candidates if c.endswith("#" + _name_key(cap.name))]
-        if len(candidates) == 1:
-            key = candidates[0]
-        elif cap.learner_id and not candidates:
-            key = cap.learner_id  # an essay handed in without its answers: still its learner's
-        elif (owner := _folder_owner(cap.file, by_folder)) is not None:
-            key = owner
-        elif cap.name and len(by_name.get(_name_key(cap.name), [])) == 1:
-            key = by_name[_name_key(cap.name)][0]
+        key = learners.owner(cap)
         if key and key not in labels:
             label = cap.name or _owner_folder_name(cap.file) or f"learner {key[:6]}"
-            if label.casefold() in {str(v).casefold() for v in labels.values()}:
-                label = f"{label} ({key[:6]})"
-            labels[key] = label
-            essays_only[key] = {
-                "student": key,
-                "label": label,
-                "learner_id": key,
-                "name": cap.name,
-                "anonymous": False,
-                "files": cap.file,
-                "rows": 0,
-                "questions": 0,
-                "last_saved": pd.NaT,
-            }
+            labels[key] = _distinct_label(label, key[:6], labels)
+            essays_only[key] = _essay_student(key, labels[key], cap, anonymous=False)
         elif key in essays_only:
             essays_only[key]["files"] += ", " + cap.file
         if not key:
             key = "capstone:" + cap.file
             label = cap.name or _owner_folder_name(cap.file) or cap.file
-            if label.casefold() in {str(v).casefold() for v in labels.values()}:
-                label = f"{label} ({cap.file})"
-            labels[key] = label
-            extra_students.append(
-                {
-                    "student": key,
-                    "label": label,
-                    "learner_id": "",
-                    "name": cap.name,
-                    "anonymous": True,
-                    "files": cap.file,
-                    "rows": 0,
-                    "questions": 0,
-                    "last_saved": pd.NaT,
-                }
-            )
-            problems.append(
-                Problem(
-                    cap.file,
-                    None,
-                    "capstone",
-                    f"{cap.file}: an essay that no answers export can be tied to (no learner "
-                    "id, no other learner in its folder, no unique name); shown as "
-                    f"“{label}”",
-                )
-            )
-        records.append(
-            {
-                "student": key,
-                "student_label": labels[key],
-                "file": cap.file,
-                "format": cap.format,
-                "name": cap.name,
-                "learner_id": cap.learner_id,
-                "exported": cap.exported,
-                "exported_at": cap.exported_at,
-                "question": cap.question,
-                "essay": cap.essay,
-                "evidence": cap.evidence,
-                "ticked": cap.ticked,
-                "rubric_total": cap.rubric_total,
-                "used": False,
-            }
-        )
-    for learner_id, only in essays_only.items():
-        problems.append(
-            Problem(
-                only["files"].split(", ")[0],
-                None,
-                "capstone",
-                f"{only['files']}: an essay by “{only['label']}” (learner id {learner_id[:8]}…) "
-                "with no answers export of theirs in the folder",
-            )
-        )
+            labels[key] = _distinct_label(label, cap.file, labels)
+            extra_students.append(_essay_student(key, labels[key], cap, anonymous=True))
+            problems.append(_untied_problem(cap.file, labels[key]))
+        records.append(_capstone_record(cap, key, labels[key]))
+    problems += [_essay_only_problem(i, only) for i, only in essays_only.items()]
     extra_students += essays_only.values()
     capstones = pd.DataFrame(records, columns=CAPSTONE_COLUMNS)
     if len(capstones):
-        # One essay per learner: the latest export; HTML before Markdown when equally recent.
-        order = capstones.assign(
-            _known=capstones["exported_at"].notna(), _html=capstones["format"] == "html"
-        ).sort_values(["student", "_known", "exported_at", "_html", "file"], kind="stable")
-        capstones.loc[order.groupby("student").tail(1).index, "used"] = True
-        for student, group in capstones.groupby("student"):
-            essays = group["essay"].map(lambda t: " ".join(str(t).split()))
-            if (essays != essays.iloc[0]).any():
-                chosen = group[group["used"]].iloc[0]
-                problems.append(
-                    Problem(
-                        str(chosen["file"]),
-                        None,
-                        "duplicate",
-                        f"{labels[str(student)]} handed in {len(group)} different capstone essays "
-                        f"({', '.join(group['file'])}); {chosen['file']} (exported "
-                        f"{chosen['exported'] or 'at an unknown time'}) is shown",
-                    )
-                )
+        capstones.loc[_latest_essays(capstones), "used"] = True
+        problems += _duplicate_problems(capstones, labels)
     capstones = capstones.astype({"ticked": "Int64", "rubric_total": "Int64", "used": "bool"})
     capstones["exported_at"] = pd.to_datetime(capstones["exported_at"])
     if extra_students:
-        extra = pd.DataFrame(extra_students, columns=STUDENT_COLUMNS)
-        students = pd.concat([students.astype(object), extra.astype(object)], ignore_index=True)
-        students = (
-            students.astype(
-                {
-                    "student": "string",
-                    "label": "string",
-                    "learner_id": "string",
-                    "name": "string",
-                    "files": "string",
-                    "rows": "Int64",
-                    "questions": "Int64",
-                    "anonymous": "bool",
-                }
-            )
-            .assign(last_saved=lambda f: pd.to_datetime(f["last_saved"], utc=True))
-            .sort_values("label", key=lambda s: s.str.casefold())
-            .reset_index(drop=True)
-        )
+        students = _with_students(students, extra_students)
     return capstones, students, problems
 
 

@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -208,6 +209,98 @@ def _folder_label(name: str) -> str:
     return name
 
 
+@dataclass
+class _Report:
+    """The problems found in one file; each message is led by the file (and the line)."""
+
+    name: str
+    found: list[Problem] = field(default_factory=list)
+
+    def __call__(self, kind: str, message: str, line: int | None = None) -> None:
+        where = f"{self.name}, line {line}" if line else self.name
+        self.found.append(Problem(self.name, line, kind, f"{where}: {message}"))
+
+
+def _open_export(data: bytes, problem: _Report) -> tuple[Any, list[str]] | None:
+    """A CSV reader past the header, and the header; ``None`` (reported) if not an export."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problem("not_export", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line)
+        return None
+    if not text.strip():
+        problem("empty", "the file is empty")
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [unguard_cell(h).strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        problem("not_export", f"not CSV ({exc})", 1)
+        return None
+    if "qid" not in header:
+        problem("not_export", "not an answers export (no qid column)")
+        return None
+    if len(set(header)) != len(header):
+        twice = sorted(h for h, n in Counter(header).items() if n > 1)
+        problem("not_export", f"column {', '.join(twice)} appears twice", 1)
+        return None
+    return reader, header
+
+
+def _read_rows(
+    reader: Any, header: list[str], now: datetime, problem: _Report
+) -> list[dict[str, Any]]:
+    """Every data row after the header (blank lines skipped); a CSV error ends the reading."""
+    has_ids = "learner_id" in header
+    index = {h: i for i, h in enumerate(header)}
+    label = _folder_label(problem.name)
+    rows: list[dict[str, Any]] = []
+    line = 1
+    try:
+        for raw in reader:
+            line = reader.line_num
+            if not raw or all(not c.strip() for c in raw):
+                continue
+            if len(raw) != len(header):
+                what = (
+                    "missing values are unknown"
+                    if len(raw) < len(header)
+                    else ("the extra values are not read")
+                )
+                problem("bad_value", f"{len(raw)} values for {len(header)} columns; {what}", line)
+            cell = {h: unguard_cell(raw[i]) if i < len(raw) else "" for h, i in index.items()}
+            rows.append(_row(problem.name, line, cell, has_ids, label, now, problem))
+    except csv.Error as exc:
+        problem(
+            "bad_value",
+            f"malformed CSV ({exc}); the {len(rows)} rows before it were kept",
+            reader.line_num or line,
+        )
+    return rows
+
+
+def _report_missing_rows(rows: list[dict[str, Any]], has_ids: bool, problem: _Report) -> None:
+    """Report a file with no rows, and one whose rows (some or all) name no learner."""
+    if not rows:
+        problem("empty", "no answers in the file")
+    anonymous = sum(1 for r in rows if not r["learner_id"])
+    if not has_ids and rows:
+        problem(
+            "anonymous",
+            "no learner_id column (an export from an older version of the course): its "
+            f"{len(rows)} rows are kept as one learner of their own, never merged with "
+            "another file",
+        )
+    elif anonymous:
+        problem(
+            "anonymous",
+            f"{anonymous} of its {len(rows)} rows carry no learner id (the learner's profile "
+            "could not be kept): they are kept as one learner of their own, never merged "
+            "with another file",
+        )
+
+
 def parse_export(
     name: str, data: bytes, now: datetime | None = None
 ) -> tuple[list[dict[str, Any]], list[Problem], bool]:
@@ -230,88 +323,18 @@ def parse_export(
         Whether the file has a ``learner_id`` column (the current format).
     """
     now = now or datetime.now(UTC)
-    problems: list[Problem] = []
-
-    def problem(kind: str, message: str, line: int | None = None) -> None:
-        where = f"{name}, line {line}" if line else name
-        problems.append(Problem(name, line, kind, f"{where}: {message}"))
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problem("not_export", f"not UTF-8 text (byte 0x{data[exc.start]:02x})", line)
-        return [], problems, False
-    if not text.strip():
-        problem("empty", "the file is empty")
-        return [], problems, False
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [unguard_cell(h).strip().lower() for h in next(reader)]
-    except csv.Error as exc:
-        problem("not_export", f"not CSV ({exc})", 1)
-        return [], problems, False
-    if "qid" not in header:
-        problem("not_export", "not an answers export (no qid column)")
-        return [], problems, False
-    if len(set(header)) != len(header):
-        twice = sorted(h for h, n in Counter(header).items() if n > 1)
-        problem("not_export", f"column {', '.join(twice)} appears twice", 1)
-        return [], problems, False
+    problem = _Report(name)
+    opened = _open_export(data, problem)
+    if opened is None:
+        return [], problem.found, False
+    reader, header = opened
     has_ids = "learner_id" in header
-    index = {h: i for i, h in enumerate(header)}
-    label = _folder_label(name)
-    rows: list[dict[str, Any]] = []
-    line = 1
-    try:
-        for raw in reader:
-            line = reader.line_num
-            if not raw or all(not c.strip() for c in raw):
-                continue
-            if len(raw) != len(header):
-                what = (
-                    "missing values are unknown"
-                    if len(raw) < len(header)
-                    else ("the extra values are not read")
-                )
-                problem("bad_value", f"{len(raw)} values for {len(header)} columns; {what}", line)
-            cell = {h: unguard_cell(raw[i]) if i < len(raw) else "" for h, i in index.items()}
-            rows.append(_row(name, line, cell, has_ids, label, now, problem))
-    except csv.Error as exc:
-        problem(
-            "bad_value",
-            f"malformed CSV ({exc}); the {len(rows)} rows before it were kept",
-            reader.line_num or line,
-        )
-    if not rows:
-        problem("empty", "no answers in the file")
-    anonymous = sum(1 for r in rows if not r["learner_id"])
-    if not has_ids and rows:
-        problem(
-            "anonymous",
-            "no learner_id column (an export from an older version of the course): its "
-            f"{len(rows)} rows are kept as one learner of their own, never merged with "
-            "another file",
-        )
-    elif anonymous:
-        problem(
-            "anonymous",
-            f"{anonymous} of its {len(rows)} rows carry no learner id (the learner's profile "
-            "could not be kept): they are kept as one learner of their own, never merged "
-            "with another file",
-        )
-    return rows, problems, has_ids
+    rows = _read_rows(reader, header, now, problem)
+    _report_missing_rows(rows, has_ids, problem)
+    return rows, problem.found, has_ids
 
 
-def _row(
-    name: str,
-    line: int,
-    cell: dict[str, str],
-    has_ids: bool,
-    label: str,
-    now: datetime,
-    problem: Any,
-) -> dict[str, Any]:
+def _learner_id(cell: dict[str, str], has_ids: bool, line: int, problem: _Report) -> str:
     learner_id = cell.get("learner_id", "").strip().lower()
     if has_ids and learner_id and not _ID.fullmatch(learner_id):
         shown = learner_id[:40] or "(blank)"
@@ -321,50 +344,80 @@ def _row(
             "anonymous learner of this file",
             line,
         )
-        learner_id = ""
+        return ""
+    return learner_id
+
+
+def _lesson(cell: dict[str, str], line: int, problem: _Report) -> int | None:
+    lesson_text = cell.get("lesson", "").strip()
+    if not lesson_text:
+        return None
+    if _LESSON.fullmatch(lesson_text):
+        return int(lesson_text)
+    problem("bad_value", f"lesson {lesson_text[:20]!r} is not a whole number", line)
+    return None
+
+
+def _flag(cell: dict[str, str], column: str, line: int, problem: _Report) -> bool | None:
+    value = _bool(cell.get(column, ""))
+    if value == "bad":
+        problem("bad_value", f"{column} {cell[column][:20]!r} is not true or false", line)
+        return None
+    return value
+
+
+def _score(cell: dict[str, str], line: int, problem: _Report) -> float | None:
+    score_text = cell.get("score", "").strip()
+    if not score_text:
+        return None
+    try:
+        score = float(score_text)
+    except ValueError:
+        problem("bad_value", f"score {score_text[:20]!r} is not a number", line)
+        return None
+    if not (math.isfinite(score) and 0.0 <= score <= 1.0):
+        problem("bad_value", f"score {score_text[:20]!r} is not between 0 and 1", line)
+        return None
+    return score
+
+
+def _count(cell: dict[str, str], column: str, line: int, problem: _Report) -> int | None:
+    text = cell.get(column, "").strip()
+    if not text:
+        return None
+    if _INT.fullmatch(text):
+        return int(text)
+    problem("bad_value", f"{column} {text[:20]!r} is not a whole number", line)
+    return None
+
+
+def _saved_at(cell: dict[str, str], now: datetime, line: int, problem: _Report) -> datetime | None:
+    saved, why = parse_time(cell.get("saved_at", ""), now) if "saved_at" in cell else (None, None)
+    if why:
+        kind = "future_time" if "future" in why else "bad_time"
+        problem(kind, f"{why}; this answer never counts as the latest", line)
+    return saved
+
+
+def _row(
+    name: str,
+    line: int,
+    cell: dict[str, str],
+    has_ids: bool,
+    label: str,
+    now: datetime,
+    problem: _Report,
+) -> dict[str, Any]:
+    learner_id = _learner_id(cell, has_ids, line, problem)
     raw_name = cell.get("learner_name", "").strip() or cell.get("learner", "")
     qid = cell.get("qid", "").strip()
     if not qid:
         problem("bad_value", "the question id is empty; the row is kept but not counted", line)
-    lesson_text = cell.get("lesson", "").strip()
-    lesson = None
-    if lesson_text:
-        if _LESSON.fullmatch(lesson_text):
-            lesson = int(lesson_text)
-        else:
-            problem("bad_value", f"lesson {lesson_text[:20]!r} is not a whole number", line)
-    flags: dict[str, bool | None] = {}
-    for column in ("correct", "revealed", "first_try_correct"):
-        value = _bool(cell.get(column, ""))
-        if value == "bad":
-            problem("bad_value", f"{column} {cell[column][:20]!r} is not true or false", line)
-            value = None
-        flags[column] = value
-    score_text = cell.get("score", "").strip()
-    score = None
-    if score_text:
-        try:
-            score = float(score_text)
-        except ValueError:
-            problem("bad_value", f"score {score_text[:20]!r} is not a number", line)
-        else:
-            if not (math.isfinite(score) and 0.0 <= score <= 1.0):
-                problem("bad_value", f"score {score_text[:20]!r} is not between 0 and 1", line)
-                score = None
-    counts: dict[str, int | None] = {}
-    for column in ("attempts", "hints_used"):
-        text = cell.get(column, "").strip()
-        counts[column] = None
-        if text:
-            if _INT.fullmatch(text):
-                counts[column] = int(text)
-            else:
-                problem("bad_value", f"{column} {text[:20]!r} is not a whole number", line)
-    saved_text = cell.get("saved_at", "")
-    saved, why = parse_time(saved_text, now) if "saved_at" in cell else (None, None)
-    if why:
-        kind = "future_time" if "future" in why else "bad_time"
-        problem(kind, f"{why}; this answer never counts as the latest", line)
+    lesson = _lesson(cell, line, problem)
+    flags = {c: _flag(cell, c, line, problem) for c in ("correct", "revealed", "first_try_correct")}
+    score = _score(cell, line, problem)
+    counts = {c: _count(cell, c, line, problem) for c in ("attempts", "hints_used")}
+    saved = _saved_at(cell, now, line, problem)
     return {
         "learner_id": learner_id,
         "learner_name": normalise_name(raw_name),
@@ -410,6 +463,193 @@ def _when(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _ids_names_and_files(
+    rows: list[dict[str, Any]],
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """For each learner id, the names typed with it (as keys) and the files it is in."""
+    names_by_id: dict[str, set[str]] = defaultdict(set)
+    files_by_id: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["learner_id"]:
+            files_by_id[r["learner_id"]].add(r["source_file"])
+            if r["learner_name"]:
+                names_by_id[r["learner_id"]].add(_name_key(r["learner_name"]))
+    return names_by_id, files_by_id
+
+
+def _shared_id_problems(
+    rows: list[dict[str, Any]],
+    names_by_id: dict[str, set[str]],
+    files_by_id: dict[str, set[str]],
+) -> list[Problem]:
+    """One problem per learner id that carries more than one name."""
+    problems: list[Problem] = []
+    for learner_id, id_names in sorted(names_by_id.items()):
+        if len(id_names) < 2:
+            continue
+        shown = ", ".join(
+            sorted(
+                {
+                    f"“{r['learner_name']}”"
+                    for r in rows
+                    if r["learner_id"] == learner_id and r["learner_name"]
+                }
+            )
+        )
+        files = sorted(files_by_id[learner_id])
+        problems.append(
+            Problem(
+                files[0],
+                None,
+                "shared_id",
+                f"one learner id ({learner_id[:8]}…) carries {len(id_names)} names ({shown}) "
+                f"in {', '.join(files)}: a copied answers folder or a changed name. Kept "
+                "apart by name; check with the students",
+            )
+        )
+    return problems
+
+
+def _student_key(r: dict[str, Any], names_by_id: dict[str, set[str]]) -> str:
+    """The row's learner: its id (split by name if the id carries two), else its file's own."""
+    learner_id: str = r["learner_id"]
+    source_file: str = r["source_file"]
+    if not learner_id:
+        return "file:" + source_file
+    if len(names_by_id.get(learner_id, ())) > 1:
+        return f"{learner_id}#{_name_key(r['learner_name'])}"
+    return learner_id
+
+
+def _names_and_labels(
+    by_student: dict[str, list[dict[str, Any]]],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each learner's name (the one typed most often) and label (that name, else the folder)."""
+    labels: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for key, group in by_student.items():
+        typed = Counter(r["learner_name"] for r in group if r["learner_name"])
+        names[key] = typed.most_common(1)[0][0] if typed else ""
+        labels[key] = names[key] or group[0]["_label"]
+    return names, labels
+
+
+def _same_name_problem(
+    keys: list[str], names: dict[str, str], by_student: dict[str, list[dict[str, Any]]]
+) -> Problem | None:
+    """Learners sharing a label who typed that name themselves (not a folder's label)."""
+    named = [k for k in keys if names[k]]
+    if len(named) < 2:
+        return None
+    files = sorted({by_student[k][0]["source_file"] for k in named})
+    return Problem(
+        files[0],
+        None,
+        "same_name",
+        f"{len(named)} learners typed the name “{names[named[0]]}” "
+        f"({', '.join(files)}); they are kept apart by learner id or file",
+    )
+
+
+def _distinct_labels(
+    labels: dict[str, str], names: dict[str, str], by_student: dict[str, list[dict[str, Any]]]
+) -> tuple[dict[str, str], list[Problem]]:
+    """Labels made distinct: a shared one tagged with the id's start (or the file), then numbered.
+
+    Returns the new labels and a problem for each name typed by more than one learner.
+    """
+    labels = dict(labels)
+    problems: list[Problem] = []
+    clash: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(labels):
+        clash[_name_key(labels[key])].append(key)
+    for keys in (keys for keys in clash.values() if len(keys) > 1):
+        if (problem := _same_name_problem(keys, names, by_student)) is not None:
+            problems.append(problem)
+        for key in keys:
+            first = by_student[key][0]
+            tag = first["learner_id"][:6] if first["learner_id"] else first["source_file"]
+            labels[key] = f"{labels[key]} ({tag})"
+    seen: Counter[str] = Counter()
+    for key in sorted(labels):  # still equal (same id prefix): number them
+        seen[labels[key]] += 1
+        if seen[labels[key]] > 1:
+            labels[key] = f"{labels[key]} #{seen[labels[key]]}"
+    return labels, problems
+
+
+def _overlapping_files(group: list[dict[str, Any]]) -> list[str]:
+    """The files of one learner that answer a question another of their files answers too."""
+    questions: dict[str, set[str]] = defaultdict(set)
+    for r in group:
+        if r["qid"]:
+            questions[r["source_file"]].add(r["qid"])
+    files = sorted({r["source_file"] for r in group})
+    return [f for f in files if any(questions[f] & questions[g] for g in files if g != f)]
+
+
+def _duplicate_problems(
+    by_student: dict[str, list[dict[str, Any]]], labels: dict[str, str]
+) -> list[Problem]:
+    """Duplicate hand-ins: one learner's answer to a question in more than one file.
+
+    Files that do not overlap (one per lesson) are simply several hand-ins, not duplicates.
+    """
+    problems: list[Problem] = []
+    for key, group in sorted(by_student.items()):
+        overlapping = _overlapping_files(group)
+        problems += [
+            Problem(
+                extra,
+                None,
+                "duplicate",
+                f"{extra}: {labels[key]} handed in answers to the same questions in "
+                f"{len(overlapping)} files ({', '.join(overlapping)}); every row is kept, "
+                "and for each question the answer saved last is used",
+            )
+            for extra in overlapping[1:]
+        ]
+    return problems
+
+
+def _answer_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """The counted rows per learner and question, the one to use last: a usable time first,
+    then the latest (then file and line)."""
+    counted = frame[frame["qid"] != ""]
+    return counted.assign(_ok=counted["saved_at"].notna()).sort_values(
+        ["student", "qid", "_ok", "saved_at", "source_file", "line"],
+        na_position="first",
+        kind="stable",
+    )
+
+
+def _repeat_problem(label: str, qid: object, answers: pd.DataFrame) -> Problem | None:
+    """A question one learner answered more than once: differing answers, or no usable time."""
+    pick = answers.iloc[-1]
+    others = ", ".join(
+        f"{f} line {n}" for f, n in zip(answers["source_file"], answers["line"], strict=True)
+    )
+    distinct = answers["response"].nunique(dropna=False)
+    if distinct > 1:
+        return Problem(
+            str(pick["source_file"]),
+            int(pick["line"]),
+            "conflict",
+            f"{label}: {distinct} different answers to {qid} ({others}); "
+            f"used {pick['source_file']} line {pick['line']} "
+            f"({_when(pick['saved_at'])})",
+        )
+    if pd.isna(pick["saved_at"]):
+        return Problem(
+            str(pick["source_file"]),
+            int(pick["line"]),
+            "bad_time",
+            f"{label}: {qid} answered {len(answers)} times ({others}) with no "
+            "usable time; the last in file order is used",
+        )
+    return None
+
+
 def merge_rows(
     rows: Iterable[dict[str, Any]],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
@@ -430,146 +670,33 @@ def merge_rows(
         Duplicates, conflicts, shared ids and repeated names.
     """
     rows = list(rows)
-    problems: list[Problem] = []
     # 1. Who is each row? The learner id; split an id that carries two different names.
-    names_by_id: dict[str, set[str]] = defaultdict(set)
-    files_by_id: dict[str, set[str]] = defaultdict(set)
+    names_by_id, files_by_id = _ids_names_and_files(rows)
+    problems = _shared_id_problems(rows, names_by_id, files_by_id)
     for r in rows:
-        if r["learner_id"]:
-            files_by_id[r["learner_id"]].add(r["source_file"])
-            if r["learner_name"]:
-                names_by_id[r["learner_id"]].add(_name_key(r["learner_name"]))
-    for learner_id, id_names in sorted(names_by_id.items()):
-        if len(id_names) > 1:
-            shown = ", ".join(
-                sorted(
-                    {
-                        f"“{r['learner_name']}”"
-                        for r in rows
-                        if r["learner_id"] == learner_id and r["learner_name"]
-                    }
-                )
-            )
-            files = sorted(files_by_id[learner_id])
-            problems.append(
-                Problem(
-                    files[0],
-                    None,
-                    "shared_id",
-                    f"one learner id ({learner_id[:8]}…) carries {len(id_names)} names ({shown}) "
-                    f"in {', '.join(files)}: a copied answers folder or a changed name. Kept "
-                    "apart by name; check with the students",
-                )
-            )
-    for r in rows:
-        learner_id = r["learner_id"]
-        if not learner_id:
-            r["student"] = "file:" + r["source_file"]
-        elif len(names_by_id.get(learner_id, ())) > 1:
-            r["student"] = f"{learner_id}#{_name_key(r['learner_name'])}"
-        else:
-            r["student"] = learner_id
+        r["student"] = _student_key(r, names_by_id)
     # 2. A label per learner: the name typed, else the folder; repeated names made distinct.
     by_student: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_student[r["student"]].append(r)
-    labels: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for key, group in by_student.items():
-        typed = Counter(r["learner_name"] for r in group if r["learner_name"])
-        names[key] = typed.most_common(1)[0][0] if typed else ""
-        labels[key] = names[key] or group[0]["_label"]
-    clash: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(labels):
-        clash[_name_key(labels[key])].append(key)
-    for keys in clash.values():
-        if len(keys) < 2:
-            continue
-        named = [k for k in keys if names[k]]
-        if len(named) > 1:
-            files = sorted({by_student[k][0]["source_file"] for k in named})
-            problems.append(
-                Problem(
-                    files[0],
-                    None,
-                    "same_name",
-                    f"{len(named)} learners typed the name “{names[named[0]]}” "
-                    f"({', '.join(files)}); they are kept apart by learner id or file",
-                )
-            )
-        for key in keys:
-            group = by_student[key]
-            tag = group[0]["learner_id"][:6] if group[0]["learner_id"] else group[0]["source_file"]
-            labels[key] = f"{labels[key]} ({tag})"
-    seen: Counter[str] = Counter()
-    for key in sorted(labels):  # still equal (same id prefix): number them
-        seen[labels[key]] += 1
-        if seen[labels[key]] > 1:
-            labels[key] = f"{labels[key]} #{seen[labels[key]]}"
+    names, labels = _names_and_labels(by_student)
+    labels, same_names = _distinct_labels(labels, names, by_student)
+    problems += same_names
     for r in rows:
         r["student_label"] = labels[r["student"]]
-    # 3. Duplicate hand-ins: one learner's answer to a question in more than one file. Files
-    #    that do not overlap (one per lesson) are simply several hand-ins, not duplicates.
-    for key, group in sorted(by_student.items()):
-        questions: dict[str, set[str]] = defaultdict(set)
-        for r in group:
-            if r["qid"]:
-                questions[r["source_file"]].add(r["qid"])
-        files = sorted({r["source_file"] for r in group})
-        overlapping = [
-            f for f in files if any(questions[f] & questions[g] for g in files if g != f)
-        ]
-        for extra in overlapping[1:]:
-            problems.append(
-                Problem(
-                    extra,
-                    None,
-                    "duplicate",
-                    f"{extra}: {labels[key]} handed in answers to the same questions in "
-                    f"{len(overlapping)} files ({', '.join(overlapping)}); every row is kept, "
-                    "and for each question the answer saved last is used",
-                )
-            )
+    # 3. Duplicate hand-ins.
+    problems += _duplicate_problems(by_student, labels)
     frame = _frame([{**r, "used": False} for r in rows])
     if frame.empty:
         return frame, pd.DataFrame(columns=STUDENT_COLUMNS), problems
     # 4. The row used per learner and question: a usable time first, then the latest.
-    counted = frame[frame["qid"] != ""]
-    order = counted.assign(_ok=counted["saved_at"].notna()).sort_values(
-        ["student", "qid", "_ok", "saved_at", "source_file", "line"],
-        na_position="first",
-        kind="stable",
-    )
+    order = _answer_order(frame)
     chosen = order.groupby(["student", "qid"], sort=False).tail(1)
     frame.loc[chosen.index, "used"] = True
     repeated = order[order.duplicated(["student", "qid"], keep=False)]
     for (student, qid), answers in repeated.groupby(["student", "qid"], sort=True):
-        pick = answers.iloc[-1]
-        others = ", ".join(
-            f"{f} line {n}" for f, n in zip(answers["source_file"], answers["line"], strict=True)
-        )
-        distinct = answers["response"].nunique(dropna=False)
-        if distinct > 1:
-            problems.append(
-                Problem(
-                    str(pick["source_file"]),
-                    int(pick["line"]),
-                    "conflict",
-                    f"{labels[str(student)]}: {distinct} different answers to {qid} ({others}); "
-                    f"used {pick['source_file']} line {pick['line']} "
-                    f"({_when(pick['saved_at'])})",
-                )
-            )
-        elif pd.isna(pick["saved_at"]):
-            problems.append(
-                Problem(
-                    str(pick["source_file"]),
-                    int(pick["line"]),
-                    "bad_time",
-                    f"{labels[str(student)]}: {qid} answered {len(answers)} times ({others}) with no "
-                    "usable time; the last in file order is used",
-                )
-            )
+        if (problem := _repeat_problem(labels[str(student)], qid, answers)) is not None:
+            problems.append(problem)
     students = _students(frame, names, labels)
     return frame, students, problems
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
@@ -82,6 +82,56 @@ class HandInReadError(OSError):
         self.message = message
 
 
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _unreadable(path: Path, exc: OSError) -> HandInReadError:
+    return HandInReadError("unreadable", f"{path}: cannot be read ({exc.strerror})")
+
+
+def _open_regular(path: Path) -> int:
+    """Open a regular file without following a link; its descriptor."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise HandInReadError("not_regular", f"{path}: {_what(info.st_mode)}, not a regular file")
+    try:
+        return os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # swapped for a link after the check
+            raise HandInReadError("not_regular", f"{path}: a symbolic link") from None
+        raise _unreadable(path, exc) from None
+
+
+def _read_at_most(fd: int, path: Path, max_bytes: int) -> bytes:
+    """Read an open regular file in chunks, abandoning it once it passes ``max_bytes``."""
+    opened = os.fstat(fd)
+    if not stat.S_ISREG(opened.st_mode):
+        raise HandInReadError("not_regular", f"{path}: {_what(opened.st_mode)}, not a regular file")
+    if opened.st_size > max_bytes:
+        raise HandInReadError("too_large", _too_large(path, max_bytes))
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        try:
+            chunk = os.read(fd, _CHUNK)
+        except BlockingIOError:
+            raise HandInReadError("unreadable", f"{path}: would block") from None
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > max_bytes:  # the file grew after fstat, or st_size lied
+            raise HandInReadError("too_large", _too_large(path, max_bytes))
+        chunks.append(chunk)
+
+
 def read_regular_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """Read a regular file, refusing links, FIFOs, devices and anything over ``max_bytes``.
 
@@ -100,50 +150,13 @@ def read_regular_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> b
         ``kind`` is ``not_regular``, ``too_large`` or ``unreadable``; the message names the file.
     """
     path = Path(path)
-    flags = (
-        os.O_RDONLY
-        | getattr(os, "O_NOFOLLOW", 0)
-        | getattr(os, "O_NONBLOCK", 0)
-        | getattr(os, "O_CLOEXEC", 0)
-    )
+    fd = _open_regular(path)
     try:
-        info = os.lstat(path)
+        return _read_at_most(fd, path, max_bytes)
+    except HandInReadError:
+        raise
     except OSError as exc:
-        raise HandInReadError("unreadable", f"{path}: cannot be read ({exc.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise HandInReadError("not_regular", f"{path}: {_what(info.st_mode)}, not a regular file")
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # swapped for a link after the check
-            raise HandInReadError("not_regular", f"{path}: a symbolic link") from None
-        raise HandInReadError("unreadable", f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode):
-            raise HandInReadError(
-                "not_regular", f"{path}: {_what(opened.st_mode)}, not a regular file"
-            )
-        if opened.st_size > max_bytes:
-            raise HandInReadError("too_large", _too_large(path, max_bytes))
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            try:
-                chunk = os.read(fd, _CHUNK)
-            except BlockingIOError:
-                raise HandInReadError("unreadable", f"{path}: would block") from None
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > max_bytes:  # the file grew after fstat, or st_size lied
-                raise HandInReadError("too_large", _too_large(path, max_bytes))
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as exc:
-        if isinstance(exc, HandInReadError):
-            raise
-        raise HandInReadError("unreadable", f"{path}: cannot be read ({exc.strerror})") from None
+        raise _unreadable(path, exc) from None
     finally:
         os.close(fd)
 
@@ -167,6 +180,102 @@ def _what(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
     return "a special file"
+
+
+def _root_folder(folder: str | Path) -> Path | Problem:
+    """The folder to read (a link to a folder is followed), or why it cannot be read."""
+    root = Path(folder).expanduser()
+    try:
+        info = os.lstat(root)
+    except OSError as exc:
+        return Problem("", None, "unreadable", f"{root}: no such folder ({exc.strerror})")
+    if stat.S_ISLNK(info.st_mode):
+        root = root.resolve()  # the folder itself may be a link the instructor made on purpose
+        if not root.is_dir():
+            return Problem("", None, "unreadable", f"{root}: not a folder")
+    elif not stat.S_ISDIR(info.st_mode):
+        return Problem("", None, "unreadable", f"{root}: not a folder")
+    return root
+
+
+@dataclass
+class _Walk:
+    """A walk of a folder's tree for hand-ins: names sorted, hidden ones skipped, no link followed.
+
+    ``found`` holds ``(relative name, path)`` of each regular file with a wanted ending;
+    ``problems`` everything else worth reporting.
+    """
+
+    root: Path
+    wanted: tuple[str, ...]
+    found: list[tuple[str, Path]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def run(self) -> None:
+        """Walk the whole tree, depth first."""
+        stack = [self.root]
+        while stack:
+            for entry in self._entries(stack.pop()):
+                folder = self._visit(entry)
+                if folder is not None:
+                    stack.append(folder)
+
+    def _entries(self, current: Path) -> list[os.DirEntry[str]]:
+        try:
+            return sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            rel = _rel(current, self.root)
+            self.problems.append(
+                Problem(
+                    rel, None, "unreadable", f"{rel or self.root}: cannot list ({exc.strerror})"
+                )
+            )
+            return []
+
+    def _visit(self, entry: os.DirEntry[str]) -> Path | None:
+        """Take one entry; a folder to walk next is returned."""
+        if entry.name.startswith("."):
+            return None
+        rel = _rel(Path(entry.path), self.root)
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError as exc:
+            self.problems.append(Problem(rel, None, "unreadable", f"{rel}: {exc.strerror}"))
+            return None
+        if stat.S_ISDIR(mode):
+            return Path(entry.path)
+        if stat.S_ISLNK(mode):
+            self.problems.append(
+                Problem(rel, None, "not_regular", f"{rel}: a symbolic link, not followed")
+            )
+        elif entry.name.lower().endswith(self.wanted):
+            self._take(rel, entry, mode)
+        return None
+
+    def _take(self, rel: str, entry: os.DirEntry[str], mode: int) -> None:
+        """A file with a wanted ending: found if regular, else reported."""
+        if stat.S_ISREG(mode):
+            self.found.append((rel, Path(entry.path)))
+        else:
+            self.problems.append(
+                Problem(rel, None, "not_regular", f"{rel}: {_what(mode)}, not read")
+            )
+
+
+def _read_found(
+    found: list[tuple[str, Path]], max_bytes: int
+) -> tuple[list[HandInFile], list[Problem]]:
+    """Read each file found; one that cannot be read safely is reported by its relative name."""
+    files: list[HandInFile] = []
+    problems: list[Problem] = []
+    for rel, path in found:
+        try:
+            data = read_regular_file(path, max_bytes)
+        except HandInReadError as exc:
+            problems.append(Problem(rel, None, exc.kind, exc.message.replace(str(path), rel, 1)))
+            continue
+        files.append(HandInFile(rel, data))
+    return files, problems
 
 
 def read_folder(
@@ -197,55 +306,13 @@ def read_folder(
         Sorted by name.
     problems : list of Problem
     """
-    root = Path(folder).expanduser()
-    problems: list[Problem] = []
-    try:
-        info = os.lstat(root)
-    except OSError as exc:
-        return [], [Problem("", None, "unreadable", f"{root}: no such folder ({exc.strerror})")]
-    if stat.S_ISLNK(info.st_mode):
-        root = root.resolve()  # the folder itself may be a link the instructor made on purpose
-        if not root.is_dir():
-            return [], [Problem("", None, "unreadable", f"{root}: not a folder")]
-    elif not stat.S_ISDIR(info.st_mode):
-        return [], [Problem("", None, "unreadable", f"{root}: not a folder")]
-    wanted = tuple(s.lower() for s in suffixes)
-    found: list[tuple[str, Path]] = []
-    stack = [root]
-    while stack:
-        current = stack.pop()
-        try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
-        except OSError as exc:
-            rel = _rel(current, root)
-            problems.append(
-                Problem(rel, None, "unreadable", f"{rel or root}: cannot list ({exc.strerror})")
-            )
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            rel = _rel(Path(entry.path), root)
-            try:
-                mode = entry.stat(follow_symlinks=False).st_mode
-            except OSError as exc:
-                problems.append(Problem(rel, None, "unreadable", f"{rel}: {exc.strerror}"))
-                continue
-            if stat.S_ISDIR(mode):
-                stack.append(Path(entry.path))
-            elif stat.S_ISLNK(mode):
-                problems.append(
-                    Problem(rel, None, "not_regular", f"{rel}: a symbolic link, not followed")
-                )
-            elif not entry.name.lower().endswith(wanted):
-                continue
-            elif not stat.S_ISREG(mode):
-                problems.append(
-                    Problem(rel, None, "not_regular", f"{rel}: {_what(mode)}, not read")
-                )
-            else:
-                found.append((rel, Path(entry.path)))
-    found.sort()
+    root = _root_folder(folder)
+    if isinstance(root, Problem):
+        return [], [root]
+    walk = _Walk(root, tuple(s.lower() for s in suffixes))
+    walk.run()
+    found = sorted(walk.found)
+    problems = walk.problems
     if len(found) > max_files:
         problems.append(
             Problem(
@@ -256,15 +323,8 @@ def read_folder(
             )
         )
         found = found[:max_files]
-    files: list[HandInFile] = []
-    for rel, path in found:
-        try:
-            data = read_regular_file(path, max_bytes)
-        except HandInReadError as exc:
-            problems.append(Problem(rel, None, exc.kind, exc.message.replace(str(path), rel, 1)))
-            continue
-        files.append(HandInFile(rel, data))
-    return files, problems
+    files, unread = _read_found(found, max_bytes)
+    return files, problems + unread
 
 
 def _rel(path: Path, root: Path) -> str:

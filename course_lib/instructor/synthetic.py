@@ -248,6 +248,67 @@ def _essay(turns: pd.DataFrame, rng: random.Random, misquote: bool) -> CapstoneS
     )
 
 
+def _student_name(i: int) -> str:
+    """The name student ``i`` typed: a few are chosen to try the matching of names."""
+    if i in (1, 2):
+        return "Kim Min-jun"  # two students typed the same name
+    if i == 3:
+        return unicodedata.normalize("NFD", "박금철")  # decomposed Hangul
+    if i == 4:
+        return unicodedata.normalize("NFC", "박금철")  # the same name, composed
+    if i % 37 == 5:
+        return ""  # typed no name: the file is named by the id, the folder by the LMS
+    return f"{_FIRST[i % len(_FIRST)]} {_LAST[(i // len(_FIRST)) % len(_LAST)]}"
+
+
+def _write_answers(
+    root: Path,
+    sub: str,
+    records: list[dict[str, Any]],
+    learner: tuple[str, str],
+    bank: QuestionBank,
+    scopes: list[int | None],
+    times: tuple[datetime, datetime],
+) -> list[str]:
+    """Write one answers export per scope (``None``: the whole course); the files written.
+
+    ``learner`` is ``(learner_id, name)``; ``times`` is ``(start, done)``: when lesson 1 was
+    taught and when the student finished.
+    """
+    learner_id, name = learner
+    start, done = times
+    written = []
+    for scope in scopes:
+        when = done if scope is None else start + timedelta(days=7 * (scope - 1), hours=5)
+        text = export_text(records, learner_id, name, bank, lesson=scope)
+        file = f"{sub}/{export_name('answers', 'csv', name, learner_id, scope, when)}"
+        write_atomic(root / file, text)
+        written.append(file)
+    return written
+
+
+def _write_essay(
+    root: Path,
+    sub: str,
+    turns: pd.DataFrame,
+    rng: random.Random,
+    learner: tuple[str, str],
+    fmt: str,
+    when: datetime,
+) -> str:
+    """Write a capstone essay export (one in five misquotes the minutes); the file written."""
+    learner_id, name = learner
+    state = _essay(turns, rng, misquote=rng.random() < 0.2)
+    state.name = name
+    when = when + timedelta(hours=rng.randint(0, 48))
+    render = to_html if fmt == "html" else to_markdown
+    body = render(state, when, learner_id=learner_id)
+    ext = FORMATS[fmt][1]
+    file = f"{sub}/{export_name('essay', ext, name, learner_id, LESSON, when)}"
+    write_atomic(root / file, body)
+    return file
+
+
 def make_class(
     folder: str | Path,
     n: int = 30,
@@ -292,17 +353,7 @@ def make_class(
     all_lessons = sorted({q["lesson"] for q in bank})
     for i in range(n):
         learner_id = f"{rng.getrandbits(128):032x}"
-        name = f"{_FIRST[i % len(_FIRST)]} {_LAST[(i // len(_FIRST)) % len(_LAST)]}"
-        if i == 1:
-            name = "Kim Min-jun"  # two students typed the same name (see i == 2)
-        if i == 2:
-            name = "Kim Min-jun"
-        if i == 3:
-            name = unicodedata.normalize("NFD", "박금철")  # decomposed Hangul
-        if i == 4:
-            name = unicodedata.normalize("NFC", "박금철")  # the same name, composed
-        if i % 37 == 5:
-            name = ""  # typed no name: the file is named by the id, the folder by the LMS
+        name = _student_name(i)
         sub = f"{i + 1:03d}_{_slug(name) or 'student'}"
         skill = rng.uniform(0.35, 0.95)
         reached = rng.choices(range(1, len(all_lessons) + 1), weights=[1, 1, 2, 3, 8][: len(all_lessons)])[0]  # fmt: skip
@@ -312,26 +363,14 @@ def make_class(
         done = start + timedelta(days=7 * (reached - 1), hours=5)
         # Most hand in one course file; every fourth student one file per lesson.
         scopes: list[int | None] = list(lessons) if i % 4 == 1 else [None]
-        written = []
-        for scope in scopes:
-            when = done if scope is None else start + timedelta(days=7 * (scope - 1), hours=5)
-            text = export_text(records, learner_id, name, bank, lesson=scope)
-            file = f"{sub}/{export_name('answers', 'csv', name, learner_id, scope, when)}"
-            write_atomic(root / file, text)
-            written.append(file)
+        learner = (learner_id, name)
+        written = _write_answers(root, sub, records, learner, bank, scopes, (start, done))
         manifest.rows += len(records)
         has_essay = reached == len(all_lessons) and rng.random() < 0.85
         if has_essay:
-            state = _essay(turns, rng, misquote=rng.random() < 0.2)
-            state.name = name
-            when = start + timedelta(days=7 * len(all_lessons), hours=rng.randint(0, 48))
+            handed_in = start + timedelta(days=7 * len(all_lessons))
             fmt = "html" if i % 3 else "md"
-            render = to_html if fmt == "html" else to_markdown
-            body = render(state, when, learner_id=learner_id)
-            ext = FORMATS[fmt][1]
-            file = f"{sub}/{export_name('essay', ext, name, learner_id, LESSON, when)}"
-            write_atomic(root / file, body)
-            written.append(file)
+            written.append(_write_essay(root, sub, turns, rng, learner, fmt, handed_in))
             manifest.capstones += 1
         manifest.files += written
         manifest.learners.append(

@@ -38,6 +38,277 @@ def _optional_table(load: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
         return None
 
 
+class _Reader:
+    """The reader's controls and what each one does. Build it with :func:`reader`.
+
+    Every callback calls a pure function of :mod:`course_lib.reader` and copies its result into
+    the controls; ``busy`` keeps the changes a refresh makes from triggering the callbacks.
+    """
+
+    def __init__(
+        self,
+        turns: pd.DataFrame,
+        people: pd.DataFrame | None,
+        glossary: pd.DataFrame | None,
+        start: int,
+        view: str,
+        mode: str,
+        query: str | None,
+        match: str,
+    ) -> None:
+        self.n = int(turns["turn"].max())
+        self.data = ReaderData.from_frames(turns, people, glossary)
+        self.people = people
+        self.glossary = glossary
+        self.busy = False
+        self.match_turns: list[int] = []
+        # Shared layouts and styles; widgets whose layout changes later get their own.
+        self.kit = Kit()
+        self._make_navigation(start, view, mode)
+        self._make_search(query, match)
+        self._make_text()
+        self._wire()
+        self.on_search()
+        self.box = self._layout()
+        self.box.controls = {
+            "previous": self.previous,
+            "next": self.following,
+            "turn": self.turn_box,
+            "view": self.view_toggle,
+            "mode": self.mode_toggle,
+            "search": self.search,
+            "match": self.match_mode,
+            "previous_match": self.previous_match,
+            "next_match": self.next_match,
+            "status": self.status,
+            "matches": self.matches,
+            "suggestions": self.suggestions,
+            "text": self.text,
+            "citation": self.citation,
+            "explain": self.explain,
+            "explanation": self.explanation,
+        }
+
+    # -- the controls
+    def _make_navigation(self, start: int, view: str, mode: str) -> None:
+        kit, auto = self.kit, {"width": "auto"}
+        self.previous = kit.make(
+            w.Button,
+            description="Previous turn",
+            icon="arrow-left",
+            tooltip="Previous turn",
+            layout=auto,
+        )
+        self.following = kit.make(
+            w.Button, description="Next turn", icon="arrow-right", tooltip="Next turn", layout=auto
+        )
+        self.turn_box = kit.make(
+            w.BoundedIntText,
+            value=clamp_turn(start, self.n),
+            min=1,
+            max=self.n,
+            description="Turn",
+            style={"description_width": "initial"},
+            layout={"width": "9em"},
+        )
+        self.view_toggle = kit.make(
+            w.ToggleButtons,
+            options=[("One turn", "turn"), ("Whole conversation", "whole")],
+            value=view if view in ("turn", "whole") else "turn",
+            description="Show",
+            style={"button_width": "auto"},
+        )
+        self.mode_toggle = kit.make(
+            w.ToggleButtons,
+            options=[("Marked", "marked"), ("Hidden", "hidden")],
+            value=mode if mode in ("marked", "hidden") else "marked",
+            description="Insertions",
+            tooltip="The translators' [insertions]: kept and marked, or hidden",
+            style={"button_width": "auto"},
+        )
+
+    def _make_search(self, query: str | None, match: str) -> None:
+        kit, auto = self.kit, {"width": "auto"}
+        self.search = kit.make(
+            w.Text,
+            value=query if isinstance(query, str) else "",
+            description="Search",
+            placeholder="a word or name, e.g. Stalin (press Enter)",
+            continuous_update=False,
+            layout={"width": "26em", "max_width": "100%"},
+        )
+        self.match_mode = kit.make(
+            w.Dropdown,
+            options=[("Whole words", "word"), ("Word starts", "start")],
+            value=match if match in ("word", "start") else "word",
+            description="Match",
+            layout=auto,
+        )
+        self.previous_match = kit.make(
+            w.Button, description="Previous match", icon="chevron-up", layout=auto
+        )
+        self.next_match = kit.make(
+            w.Button, description="Next match", icon="chevron-down", layout=auto
+        )
+        self.matches = kit.make(
+            w.Dropdown,
+            options=[_NO_MATCH],
+            value=0,
+            description="Matches",
+            layout=auto,
+        )
+        self.status = kit.html(status_html(""))
+        # "Did you mean ...?" spellings from the minutes; shown (through its own layout) only
+        # when a search finds nothing and the minutes have a close spelling.
+        self.suggestions = w.Dropdown(
+            options=[_NO_SUGGESTION],
+            value="",
+            description="Did you mean",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto", display="none"),
+        )
+
+    def _make_text(self) -> None:
+        kit = self.kit
+        self.citation = w.HTML()  # not from the kit: refresh() shows and hides it by its layout
+        self.text = kit.html()
+        self.explain = kit.make(
+            w.Dropdown,
+            options=[_NO_EXPLAIN],
+            value="",
+            description="Explain",
+            layout={"width": "auto"},
+        )
+        self.explanation = kit.html(explain_html("", self.people, self.glossary))
+        self.help_html = kit.html(render("reader_help.html.j2"))
+
+    def _wire(self) -> None:
+        self.previous.on_click(lambda _b: self.go(-1))
+        self.following.on_click(lambda _b: self.go(+1))
+        self.previous_match.on_click(lambda _b: self.step(-1))
+        self.next_match.on_click(lambda _b: self.step(+1))
+        self.suggestions.observe(self.on_suggestion, names="value")
+        for control in (self.turn_box, self.view_toggle, self.mode_toggle):
+            control.observe(self.refresh, names="value")
+        for control in (self.search, self.match_mode):
+            control.observe(self.on_search, names="value")
+        self.matches.observe(self.on_match, names="value")
+        self.explain.observe(self.on_explain, names="value")
+
+    def _layout(self) -> w.VBox:
+        row = self._row
+        return self.kit.root(
+            [
+                row(self.previous, self.turn_box, self.following),
+                self.view_toggle,
+                self.mode_toggle,
+                row(self.search, self.match_mode),
+                row(self.previous_match, self.next_match, self.matches),
+                self.status,
+                self.suggestions,
+                self.help_html,
+                self.text,
+                self.citation,
+                row(self.explain),
+                self.explanation,
+            ],
+            "reader",
+            padding="0.5em",
+        )
+
+    def _row(self, *children: w.Widget) -> w.HBox:
+        box = self.kit.make(w.HBox, children=list(children))
+        box.add_class("p63-row")
+        return box
+
+    # -- showing a view
+    def refresh(self, *_: Any) -> None:
+        """Render the view the controls ask for and show it."""
+        if self.busy:
+            return
+        self.busy = True
+        try:
+            result = render_view(
+                self.data,
+                self.turn_box.value,
+                self.view_toggle.value,
+                self.mode_toggle.value,
+                self.search.value,
+                match=self.match_mode.value,
+            )
+            self._show_text(result)
+            self._show_matches(result)
+            self._show_suggestions_and_explain(result)
+        finally:
+            self.busy = False
+
+    def _show_text(self, result: Any) -> None:
+        whole = self.view_toggle.value == "whole"
+        self.turn_box.value = result.turn
+        self.text.value = result.text_html
+        self.status.value = status_html(result.status)
+        self.citation.value = render_macro("reader_fragments.html.j2", "citation", result.citation)
+        # one turn already shows its citation under the text; the whole view needs the note
+        self.citation.layout.display = None if whole else "none"
+        self.previous.disabled = whole or result.turn <= 1
+        self.following.disabled = whole or result.turn >= self.n
+
+    def _show_matches(self, result: Any) -> None:
+        self.match_turns = result.match_turns
+        self.matches.options = [_NO_MATCH] + [(f"Turn {t}", t) for t in result.match_turns]
+        self.matches.value = 0
+        has_matches = bool(result.match_turns)
+        self.previous_match.disabled = self.next_match.disabled = not has_matches
+
+    def _show_suggestions_and_explain(self, result: Any) -> None:
+        self.suggestions.options = [_NO_SUGGESTION] + [(word, word) for word in result.suggestions]
+        self.suggestions.value = ""
+        self.suggestions.layout.display = None if result.suggestions else "none"
+        self.explain.options = [_NO_EXPLAIN, *result.explain]
+        self.explain.value = ""
+        self.explanation.value = explain_html("", self.people, self.glossary)
+
+    # -- the callbacks
+    def on_search(self, *_: Any) -> None:
+        """Search; a new search jumps to its first match (in the one-turn view), unless the
+        turn shown already matches."""
+        self.refresh()
+        found = self.match_turns
+        if found and self.view_toggle.value == "turn" and self.turn_box.value not in found:
+            self.turn_box.value = found[0]
+
+    def go(self, delta: int) -> None:
+        """Move ``delta`` turns, staying within the conversation."""
+        self.turn_box.value = max(1, min(self.n, self.turn_box.value + delta))
+
+    def step(self, direction: int) -> None:
+        """Show the next (``+1``) or previous (``-1``) matching turn, wrapping round."""
+        target = step_match(self.match_turns, self.turn_box.value, direction)
+        if target is None:
+            return
+        self.view_toggle.value = "turn"
+        self.turn_box.value = target
+
+    def on_match(self, change: dict[str, Any]) -> None:
+        """Show the matching turn chosen in the list."""
+        if self.busy or not change["new"]:
+            return
+        self.view_toggle.value = "turn"
+        self.turn_box.value = int(change["new"])
+
+    def on_explain(self, change: dict[str, Any]) -> None:
+        """Explain the person or term chosen."""
+        if self.busy:
+            return
+        self.explanation.value = explain_html(change["new"], self.people, self.glossary)
+
+    def on_suggestion(self, change: dict[str, Any]) -> None:
+        """Search for the spelling chosen."""
+        if self.busy or not change["new"]:
+            return
+        self.search.value = change["new"]
+
+
 def reader(
     turns: pd.DataFrame | None = None,
     people: pd.DataFrame | None = None,
@@ -82,214 +353,5 @@ def reader(
         people = _optional_table(load_people)
     if glossary is None:
         glossary = _optional_table(load_glossary)
-    n = int(turns["turn"].max())
-    data = ReaderData.from_frames(turns, people, glossary)
-
-    # Shared layouts and styles; widgets whose layout changes later get their own.
-    kit = Kit()
-    auto = {"width": "auto"}
-    previous = kit.make(
-        w.Button,
-        description="Previous turn",
-        icon="arrow-left",
-        tooltip="Previous turn",
-        layout=auto,
-    )
-    following = kit.make(
-        w.Button, description="Next turn", icon="arrow-right", tooltip="Next turn", layout=auto
-    )
-    turn_box = kit.make(
-        w.BoundedIntText,
-        value=clamp_turn(start, n),
-        min=1,
-        max=n,
-        description="Turn",
-        style={"description_width": "initial"},
-        layout={"width": "9em"},
-    )
-    view_toggle = kit.make(
-        w.ToggleButtons,
-        options=[("One turn", "turn"), ("Whole conversation", "whole")],
-        value=view if view in ("turn", "whole") else "turn",
-        description="Show",
-        style={"button_width": "auto"},
-    )
-    mode_toggle = kit.make(
-        w.ToggleButtons,
-        options=[("Marked", "marked"), ("Hidden", "hidden")],
-        value=mode if mode in ("marked", "hidden") else "marked",
-        description="Insertions",
-        tooltip="The translators' [insertions]: kept and marked, or hidden",
-        style={"button_width": "auto"},
-    )
-    search = kit.make(
-        w.Text,
-        value=query if isinstance(query, str) else "",
-        description="Search",
-        placeholder="a word or name, e.g. Stalin (press Enter)",
-        continuous_update=False,
-        layout={"width": "26em", "max_width": "100%"},
-    )
-    match_mode = kit.make(
-        w.Dropdown,
-        options=[("Whole words", "word"), ("Word starts", "start")],
-        value=match if match in ("word", "start") else "word",
-        description="Match",
-        layout=auto,
-    )
-    previous_match = kit.make(
-        w.Button, description="Previous match", icon="chevron-up", layout=auto
-    )
-    next_match = kit.make(w.Button, description="Next match", icon="chevron-down", layout=auto)
-    matches = kit.make(
-        w.Dropdown,
-        options=[_NO_MATCH],
-        value=0,
-        description="Matches",
-        layout=auto,
-    )
-    status = kit.html(status_html(""))
-    # "Did you mean ...?" spellings from the minutes; shown (through its own layout) only when a
-    # search finds nothing and the minutes have a close spelling.
-    suggestions = w.Dropdown(
-        options=[_NO_SUGGESTION],
-        value="",
-        description="Did you mean",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto", display="none"),
-    )
-    citation = w.HTML()  # not from the kit: refresh() shows and hides it through its layout
-    text = kit.html()
-    explain = kit.make(
-        w.Dropdown, options=[_NO_EXPLAIN], value="", description="Explain", layout=auto
-    )
-    explanation = kit.html(explain_html("", people, glossary))
-    help_html = kit.html(render("reader_help.html.j2"))
-
-    busy = {"on": False}
-    state: dict[str, Any] = {"turns": []}
-
-    def refresh(*_: Any) -> None:
-        if busy["on"]:
-            return
-        busy["on"] = True
-        try:
-            result = render_view(
-                data,
-                turn_box.value,
-                view_toggle.value,
-                mode_toggle.value,
-                search.value,
-                match=match_mode.value,
-            )
-            turn_box.value = result.turn
-            text.value = result.text_html
-            status.value = status_html(result.status)
-            citation.value = render_macro("reader_fragments.html.j2", "citation", result.citation)
-            # one turn already shows its citation under the text; the whole view needs the note
-            citation.layout.display = None if view_toggle.value == "whole" else "none"
-            state["turns"] = result.match_turns
-            matches.options = [_NO_MATCH] + [(f"Turn {t}", t) for t in result.match_turns]
-            matches.value = 0
-            has_matches = bool(result.match_turns)
-            previous_match.disabled = next_match.disabled = not has_matches
-            previous.disabled = view_toggle.value == "whole" or result.turn <= 1
-            following.disabled = view_toggle.value == "whole" or result.turn >= n
-            suggestions.options = [_NO_SUGGESTION] + [(word, word) for word in result.suggestions]
-            suggestions.value = ""
-            suggestions.layout.display = None if result.suggestions else "none"
-            explain.options = [_NO_EXPLAIN, *result.explain]
-            explain.value = ""
-            explanation.value = explain_html("", people, glossary)
-        finally:
-            busy["on"] = False
-
-    def on_search(*_: Any) -> None:
-        refresh()
-        # A new search jumps to its first match (in the one-turn view), unless the turn shown
-        # already matches.
-        found = state["turns"]
-        if found and view_toggle.value == "turn" and turn_box.value not in found:
-            turn_box.value = found[0]
-
-    def go(delta: int) -> None:
-        turn_box.value = max(1, min(n, turn_box.value + delta))
-
-    def step(direction: int) -> None:
-        target = step_match(state["turns"], turn_box.value, direction)
-        if target is None:
-            return
-        view_toggle.value = "turn"
-        turn_box.value = target
-
-    def on_match(change: dict[str, Any]) -> None:
-        if busy["on"] or not change["new"]:
-            return
-        view_toggle.value = "turn"
-        turn_box.value = int(change["new"])
-
-    def on_explain(change: dict[str, Any]) -> None:
-        if busy["on"]:
-            return
-        explanation.value = explain_html(change["new"], people, glossary)
-
-    def on_suggestion(change: dict[str, Any]) -> None:
-        if busy["on"] or not change["new"]:
-            return
-        search.value = change["new"]
-
-    previous.on_click(lambda _b: go(-1))
-    following.on_click(lambda _b: go(+1))
-    previous_match.on_click(lambda _b: step(-1))
-    next_match.on_click(lambda _b: step(+1))
-    suggestions.observe(on_suggestion, names="value")
-    for control in (turn_box, view_toggle, mode_toggle):
-        control.observe(refresh, names="value")
-    for control in (search, match_mode):
-        control.observe(on_search, names="value")
-    matches.observe(on_match, names="value")
-    explain.observe(on_explain, names="value")
-    on_search()
-
-    def row(*children: w.Widget) -> w.HBox:
-        box = kit.make(w.HBox, children=list(children))
-        box.add_class("p63-row")
-        return box
-
-    box = kit.root(
-        [
-            row(previous, turn_box, following),
-            view_toggle,
-            mode_toggle,
-            row(search, match_mode),
-            row(previous_match, next_match, matches),
-            status,
-            suggestions,
-            help_html,
-            text,
-            citation,
-            row(explain),
-            explanation,
-        ],
-        "reader",
-        padding="0.5em",
-    )
-    box.controls = {
-        "previous": previous,
-        "next": following,
-        "turn": turn_box,
-        "view": view_toggle,
-        "mode": mode_toggle,
-        "search": search,
-        "match": match_mode,
-        "previous_match": previous_match,
-        "next_match": next_match,
-        "status": status,
-        "matches": matches,
-        "suggestions": suggestions,
-        "text": text,
-        "citation": citation,
-        "explain": explain,
-        "explanation": explanation,
-    }
+    box: w.VBox = _Reader(turns, people, glossary, start, view, mode, query, match).box
     return box

@@ -472,6 +472,233 @@ def _checked(boxes: Iterable[tuple[str, w.Checkbox]]) -> list[str]:
     return [key for key, box in boxes if box.value]
 
 
+#: A rendered view: the chart's SVG, the table, the status line and the event choices.
+_View: TypeAlias = tuple[str, str, str, list[tuple[str, str]]]
+#: A setting of the controls: first year, last year, categories ticked, hindsight.
+_Setting: TypeAlias = tuple[object, object, tuple[str, ...], bool]
+
+
+class _Timeline:
+    """The timeline's controls and what each one does. Build it with :func:`timeline`.
+
+    Every callback calls one of the pure ``*_html`` / ``*_view`` functions and copies the
+    result into the controls. Each setting of the controls is rendered once; going back to it
+    is a lookup (the last :data:`_VIEWS_KEPT` settings are kept).
+    """
+
+    def __init__(
+        self,
+        events: pd.DataFrame,
+        links: pd.DataFrame,
+        turns: pd.DataFrame,
+        glossary: pd.DataFrame,
+    ) -> None:
+        self.events = events
+        self.links = links
+        self.turns = turns
+        self.glossary = glossary
+        self.records = to_records(events)  # once: updates filter these, not the DataFrame
+        self.views: OrderedDict[_Setting, _View] = OrderedDict()
+        self.kit = Kit()  # shared layouts and styles: no callback below changes one
+        self._make_filters()
+        self._make_chart_and_panes()
+        self._wire()
+        self.refresh()
+        self.show_event()
+        self.box = self._layout()
+        self.box.parts = {
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "presets": self.presets,
+            "categories": dict(self.boxes),
+            "hindsight": self.hindsight,
+            "status": self.status,
+            "chart": self.chart,
+            "table": self.table,
+            "table_box": self.table_box,
+            "event": self.event_pick,
+            "event_pane": self.event_pane,
+            "turn": self.turn_pick,
+            "turn_pane": self.turn_pane,
+            "term": self.term,
+            "term_pane": self.term_pane,
+        }
+
+    # -- the controls
+    def _make_filters(self) -> None:
+        """The years (two lists and the presets), the categories and the hindsight toggle."""
+        kit, initial, auto = self.kit, {"description_width": "initial"}, {"width": "auto"}
+        year_options = [(str(y), y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
+        self.year_from, self.year_to = (
+            kit.make(
+                w.Dropdown,
+                options=year_options,
+                value=value,
+                description=label,
+                style=initial,
+                layout=auto,
+            )
+            for label, value in (("From year", FIRST_YEAR), ("To year", LAST_YEAR))
+        )
+        self.presets = [
+            kit.make(w.Button, description=label, tooltip=f"Show {label}", layout=auto)
+            for label, _, _ in PRESETS
+        ]
+        self.boxes = [
+            (
+                key,
+                kit.make(
+                    w.Checkbox,
+                    value=True,
+                    description=f"{_SYMBOL[CATEGORY_STYLE[key]['shape']]} {label}",
+                    indent=False,
+                    style=initial,
+                    layout=auto,
+                ),
+            )
+            for key, label in tl.CATEGORIES.items()
+        ]
+        self.hindsight = kit.make(
+            w.Checkbox,
+            value=False,
+            description="Only what was known on 15 September 1963",
+            indent=False,
+            style=initial,
+            layout=auto,
+        )
+
+    def _make_chart_and_panes(self) -> None:
+        """The status line, the chart, its table, and the event, turn and glossary panes."""
+        kit, initial = self.kit, {"description_width": "initial"}
+        wide = {"width": "auto", "max_width": "100%"}
+        self.status = kit.html()
+        self.chart = SelectableSVG(layout=kit.layout(width="100%"))
+        self.table = kit.html()
+        self.event_pick = kit.make(w.Dropdown, description="Event", style=initial, layout=wide)
+        self.event_pane = kit.html()
+        turn_options: list[tuple[str, int | None]] = [("(choose a turn)", None)]
+        turn_options += [
+            (f"Turn {int(n)} ({speaker})", int(n))
+            for n, speaker in zip(self.turns["turn"], self.turns["speaker"], strict=True)
+        ]
+        self.turn_pick = kit.make(
+            w.Dropdown,
+            options=turn_options,
+            value=None,
+            description="From a turn, its events",
+            style=initial,
+            layout=wide,
+        )
+        self.turn_pane = kit.html(turn_pane_html(self.events, self.links, None))
+        self.term = kit.make(
+            w.Text,
+            placeholder="revisionism, Pravda, echelon ...",
+            description="Look up a term",
+            style=initial,
+            layout=wide,
+        )
+        self.term_pane = kit.html(glossary_html(self.glossary, ""))
+        self.table_box = w.Accordion(
+            children=[self.table], titles=("The events shown, as a table",)
+        )
+        self.table_box.selected_index = None  # collapsed: the chart's marks carry the same names
+
+    def _wire(self) -> None:
+        for control in [self.year_from, self.year_to, self.hindsight, *(b for _, b in self.boxes)]:
+            control.observe(self.refresh, names="value")
+        for button in self.presets:
+            button.on_click(self.use_preset)
+        self.event_pick.observe(self.show_event, names="value")
+        self.chart.observe(self.pick_from_chart, names="selected")
+        self.turn_pick.observe(self.show_turn, names="value")
+        self.term.observe(self.show_term, names="value")
+
+    def _layout(self) -> w.VBox:
+        row, column = self._row, self._column
+        side = row(
+            column(self.event_pick, self.event_pane),
+            column(self.turn_pick, self.turn_pane, self.term, self.term_pane),
+        )
+        side.add_class("p63-side")
+        return self.kit.root(
+            [
+                self.kit.html("<h3>The split in context, 1950-1969</h3>"),
+                row(self.year_from, self.year_to, *self.presets),
+                row(*(b for _, b in self.boxes)),
+                self.hindsight,
+                self.status,
+                self.chart,
+                side,
+                self.table_box,
+            ],
+            "timeline",
+        )
+
+    def _row(self, *children: w.Widget) -> w.HBox:
+        box = self.kit.make(w.HBox, children=list(children))
+        box.add_class("p63-row")
+        return box
+
+    def _column(self, *children: w.Widget) -> w.VBox:
+        box: w.VBox = self.kit.make(
+            w.VBox, children=list(children), layout={"flex": "1 1 22em", "min_width": "0"}
+        )
+        return box
+
+    # -- the callbacks
+    def _view(self, key: _Setting) -> _View:
+        """The view for a setting of the controls, rendered once and kept while recently used."""
+        view = self.views.pop(key, None) or timeline_view(self.records, *key)
+        self.views[key] = view  # now the most recently used
+        while len(self.views) > _VIEWS_KEPT:
+            self.views.popitem(last=False)
+        return view
+
+    def refresh(self, _change: object = None) -> None:
+        """Show the events the years, categories and hindsight toggle select."""
+        key: _Setting = (
+            self.year_from.value,
+            self.year_to.value,
+            tuple(_checked(self.boxes)),
+            self.hindsight.value,
+        )
+        self.chart.svg, self.table.value, self.status.value, options = self._view(key)
+        choices = [("(choose an event)", None), *options]
+        pick = self.event_pick
+        if list(pick.options) != choices:
+            keep = pick.value if pick.value in {v for _, v in options} else None
+            pick.options = choices
+            pick.value = keep
+
+    def show_event(self, _change: object = None) -> None:
+        """Show the chosen event in its pane and mark it on the chart."""
+        self.event_pane.value = event_pane_html(
+            self.events, self.links, self.turns, self.event_pick.value
+        )
+        self.chart.selected = self.event_pick.value or ""
+
+    def pick_from_chart(self, change: dict[str, object]) -> None:
+        """Choose the event whose mark was clicked on the chart."""
+        chosen = change["new"]
+        pick = self.event_pick
+        if chosen and chosen != pick.value and chosen in {v for _, v in pick.options}:
+            pick.value = chosen
+
+    def show_turn(self, _change: object = None) -> None:
+        """Show the chosen turn's events."""
+        self.turn_pane.value = turn_pane_html(self.events, self.links, self.turn_pick.value)
+
+    def show_term(self, _change: object = None) -> None:
+        """Look the term up in the glossary."""
+        self.term_pane.value = glossary_html(self.glossary, self.term.value)
+
+    def use_preset(self, button: w.Button) -> None:
+        """Set both years at once to a preset's."""
+        _, first, last = PRESETS[self.presets.index(button)]
+        with self.year_from.hold_trait_notifications(), self.year_to.hold_trait_notifications():
+            self.year_from.value, self.year_to.value = first, last
+
+
 def timeline(
     events: pd.DataFrame | None = None,
     links: pd.DataFrame | None = None,
@@ -499,173 +726,5 @@ def timeline(
     links = data.load_table("event_links") if links is None else links
     turns = data.load_turns() if turns is None else turns
     glossary = tl.term_turns(data.load_glossary() if glossary is None else glossary, turns)
-
-    records = to_records(events)  # once: updates filter these, not the DataFrame
-    kit = Kit()  # shared layouts and styles: no callback below changes one
-    initial = {"description_width": "initial"}
-    auto = {"width": "auto"}
-    year_options = [(str(y), y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
-    year_from, year_to = (
-        kit.make(
-            w.Dropdown,
-            options=year_options,
-            value=value,
-            description=label,
-            style=initial,
-            layout=auto,
-        )
-        for label, value in (("From year", FIRST_YEAR), ("To year", LAST_YEAR))
-    )
-    presets = [
-        kit.make(w.Button, description=label, tooltip=f"Show {label}", layout=auto)
-        for label, _, _ in PRESETS
-    ]
-    boxes = [
-        (
-            key,
-            kit.make(
-                w.Checkbox,
-                value=True,
-                description=f"{_SYMBOL[CATEGORY_STYLE[key]['shape']]} {label}",
-                indent=False,
-                style=initial,
-                layout=auto,
-            ),
-        )
-        for key, label in tl.CATEGORIES.items()
-    ]
-    hindsight = kit.make(
-        w.Checkbox,
-        value=False,
-        description="Only what was known on 15 September 1963",
-        indent=False,
-        style=initial,
-        layout=auto,
-    )
-    status = kit.html()
-    chart = SelectableSVG(layout=kit.layout(width="100%"))
-    table = kit.html()
-    event_pick = kit.make(
-        w.Dropdown,
-        description="Event",
-        style=initial,
-        layout={"width": "auto", "max_width": "100%"},
-    )
-    event_pane = kit.html()
-    turn_options: list[tuple[str, int | None]] = [("(choose a turn)", None)]
-    turn_options += [
-        (f"Turn {int(n)} ({speaker})", int(n))
-        for n, speaker in zip(turns["turn"], turns["speaker"], strict=True)
-    ]
-    turn_pick = kit.make(
-        w.Dropdown,
-        options=turn_options,
-        value=None,
-        description="From a turn, its events",
-        style=initial,
-        layout={"width": "auto", "max_width": "100%"},
-    )
-    turn_pane = kit.html(turn_pane_html(events, links, None))
-    term = kit.make(
-        w.Text,
-        placeholder="revisionism, Pravda, echelon ...",
-        description="Look up a term",
-        style=initial,
-        layout={"width": "auto", "max_width": "100%"},
-    )
-    term_pane = kit.html(glossary_html(glossary, ""))
-    table_box = w.Accordion(children=[table], titles=("The events shown, as a table",))
-    table_box.selected_index = None  # collapsed: the chart's marks carry the same names
-
-    # Each setting of the controls is rendered once; going back to it is a lookup.
-    views: OrderedDict[tuple[object, ...], tuple[str, str, str, list[tuple[str, str]]]]
-    views = OrderedDict()
-
-    def refresh(_change: object = None) -> None:
-        key = (year_from.value, year_to.value, tuple(_checked(boxes)), hindsight.value)
-        view = views.pop(key, None) or timeline_view(records, *key)
-        views[key] = view  # now the most recently used
-        while len(views) > _VIEWS_KEPT:
-            views.popitem(last=False)
-        chart.svg, table.value, status.value, options = view
-        choices = [("(choose an event)", None), *options]
-        if list(event_pick.options) != choices:
-            keep = event_pick.value if event_pick.value in {v for _, v in options} else None
-            event_pick.options = choices
-            event_pick.value = keep
-
-    def show_event(_change: object = None) -> None:
-        event_pane.value = event_pane_html(events, links, turns, event_pick.value)
-        chart.selected = event_pick.value or ""
-
-    def pick_from_chart(change: dict[str, object]) -> None:
-        chosen = change["new"]
-        if chosen and chosen != event_pick.value and chosen in {v for _, v in event_pick.options}:
-            event_pick.value = chosen
-
-    def show_turn(_change: object = None) -> None:
-        turn_pane.value = turn_pane_html(events, links, turn_pick.value)
-
-    def show_term(_change: object = None) -> None:
-        term_pane.value = glossary_html(glossary, term.value)
-
-    def use_preset(button: w.Button) -> None:
-        _, first, last = PRESETS[presets.index(button)]
-        with year_from.hold_trait_notifications(), year_to.hold_trait_notifications():
-            year_from.value, year_to.value = first, last
-
-    for control in [year_from, year_to, hindsight, *(b for _, b in boxes)]:
-        control.observe(refresh, names="value")
-    for button in presets:
-        button.on_click(use_preset)
-    event_pick.observe(show_event, names="value")
-    chart.observe(pick_from_chart, names="selected")
-    turn_pick.observe(show_turn, names="value")
-    term.observe(show_term, names="value")
-    refresh()
-    show_event()
-
-    def row(*children: w.Widget) -> w.HBox:
-        box = kit.make(w.HBox, children=list(children))
-        box.add_class("p63-row")
-        return box
-
-    def column(*children: w.Widget) -> w.VBox:
-        box = kit.make(
-            w.VBox, children=list(children), layout={"flex": "1 1 22em", "min_width": "0"}
-        )
-        return box
-
-    side = row(column(event_pick, event_pane), column(turn_pick, turn_pane, term, term_pane))
-    side.add_class("p63-side")
-    box = kit.root(
-        [
-            kit.html("<h3>The split in context, 1950-1969</h3>"),
-            row(year_from, year_to, *presets),
-            row(*(b for _, b in boxes)),
-            hindsight,
-            status,
-            chart,
-            side,
-            table_box,
-        ],
-        "timeline",
-    )
-    box.parts = {
-        "year_from": year_from,
-        "year_to": year_to,
-        "presets": presets,
-        "categories": dict(boxes),
-        "hindsight": hindsight,
-        "status": status,
-        "chart": chart,
-        "table": table,
-        "table_box": table_box,
-        "event": event_pick,
-        "event_pane": event_pane,
-        "turn": turn_pick,
-        "turn_pane": turn_pane,
-        "term": term,
-        "term_pane": term_pane,
-    }
+    box: w.VBox = _Timeline(events, links, turns, glossary).box
     return box
