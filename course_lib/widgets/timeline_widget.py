@@ -7,7 +7,6 @@ and return escaped HTML.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeAlias
@@ -17,6 +16,7 @@ import pandas as pd
 
 from course_lib import timeline as tl
 from course_lib.data import to_records
+from course_lib.memo import Memo
 from course_lib.templating import render, render_macro, status_html
 from course_lib.text import fold, suggest
 from course_lib.widgets._common import (
@@ -498,7 +498,7 @@ class _Timeline:
         self.turns = turns
         self.glossary = glossary
         self.records = to_records(events)  # once: updates filter these, not the DataFrame
-        self.views: OrderedDict[_Setting, _View] = OrderedDict()
+        self.views = Memo(limit=_VIEWS_KEPT)
         self.kit = Kit()  # shared layouts and styles: no callback below changes one
         self._make_filters()
         self._make_chart_and_panes()
@@ -648,11 +648,7 @@ class _Timeline:
     # -- the callbacks
     def _view(self, key: _Setting) -> _View:
         """The view for a setting of the controls, rendered once and kept while recently used."""
-        view = self.views.pop(key, None) or timeline_view(self.records, *key)
-        self.views[key] = view  # now the most recently used
-        while len(self.views) > _VIEWS_KEPT:
-            self.views.popitem(last=False)
-        return view
+        return self.views.get(key, lambda: timeline_view(self.records, *key))
 
     def refresh(self, _change: object = None) -> None:
         """Show the events the years, categories and hindsight toggle select."""
