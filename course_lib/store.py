@@ -541,9 +541,17 @@ class AnswerStore:
 
     def _write_export(self, name: str, text: str, path: str | Path | None) -> Path:
         target = Path(path).expanduser() if path is not None else self.folder / "exports" / name
-        try:
+        try:  # owner-only (mkstemp makes 0600) and atomic: a hand-in is never half written
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    fh.write(text)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                Path(tmp).replace(target)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError(f"Cannot write {target} ({exc.strerror or exc}).") from None
         return target
