@@ -37,7 +37,6 @@ import json
 import os
 import pwd
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -96,10 +95,9 @@ class UserEnv:
 
 @dataclass
 class Hub:
-    """A running hub: its public URL, an admin API token, the learners' homes and the upstream."""
+    """A running hub: its public URL, the learners' homes, the upstream, the log, the user env."""
 
     url: str
-    token: str
     homes: Path
     upstream: Path
     upstream_url: str
@@ -110,16 +108,6 @@ class Hub:
 
     def home(self, learner: str) -> Path:
         return self.homes / learner
-
-    def api(self, method: str, path: str, body: bytes | None = None) -> bytes:
-        req = urllib.request.Request(
-            f"{self.url}/hub/api{path}",
-            method=method,
-            data=body,
-            headers={"Authorization": f"token {self.token}"},
-        )
-        with _OPENER.open(req, timeout=60) as resp:
-            return resp.read()
 
     def log_tail(self, lines: int = 60) -> str:
         """The end of the hub's log (with its servers'), without the routine polling lines."""
@@ -456,7 +444,6 @@ def hub(learners, upstream, user_env, tmp_path_factory) -> Iterator[Hub]:
         pytest.fail("jupyterhub is not installed in this environment (the test group installs it)")
     state = tmp_path_factory.mktemp("hub")
     port, hub_port, api_port = free_port(), free_port(), free_port()
-    token = secrets.token_hex(32)
     environment = {
         "PATH": f"{user_env.bin}:/usr/local/bin:/usr/bin:/bin",
         "JUPYTER_PLATFORM_DIRS": "1",
@@ -484,11 +471,6 @@ c.Spawner.env_keep = []
 c.Spawner.environment = {environment!r}
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
-c.JupyterHub.services = [{{"name": "p63-test", "api_token": {token!r}}}]
-c.JupyterHub.load_roles = [
-    {{"name": "p63-test", "services": ["p63-test"],
-      "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "read:users"]}},
-]
 """,
         encoding="utf-8",
     )
@@ -509,7 +491,6 @@ c.JupyterHub.load_roles = [
         _wait(f"http://127.0.0.1:{port}/hub/api", 120, log, proc)
         yield Hub(
             f"http://127.0.0.1:{port}",
-            token,
             learners.homes,
             upstream.repo,
             upstream.url,
@@ -522,9 +503,10 @@ c.JupyterHub.load_roles = [
         _stop(proc)
         # If the hub could not stop its proxy, stop it here (by the pid the hub wrote).
         pid_file = state / "jupyterhub-proxy.pid"
-        if pid_file.is_file():
-            with contextlib.suppress(ValueError, ProcessLookupError):
-                os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+        with contextlib.suppress(OSError, ValueError):
+            pid = int(pid_file.read_text().strip())
+            if b"configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGTERM)
         # Single-user servers run as their learners: stop whatever is left.
         for name in LEARNERS:
             _end_processes(name)

@@ -48,15 +48,23 @@ EXECUTE = """async (code) => {
   return out.join('');
 }"""
 
-# The learner's own edit, made in the browser: a note of their own at the end of the lesson,
-# saved through JupyterLab (which writes the file through the server's contents API).
-ADD_NOTE_AND_SAVE = """async (note) => {
+# The learner's own edits, made in the browser: a note of their own at the end of the lesson and,
+# for one learner, a line the instructor will change too; saved through JupyterLab (which writes
+# the file through the server's contents API).
+EDIT_AND_SAVE = """async ([note, line, replacement]) => {
   const w = window.jupyterapp.shell.currentWidget;
   const model = w.content.model.sharedModel;
   model.insertCell(model.cells.length, {cell_type: 'markdown', source: note});
+  if (replacement) {
+    const cells = model.cells.filter((c) => c.getSource().includes(line));
+    if (cells.length !== 1) return 'found ' + cells.length + ' cells with ' + line;
+    cells[0].setSource(cells[0].getSource().replace(line, replacement));
+  }
   await w.context.save();
   return w.context.path;
 }"""
+#: The learner who also edits the line the instructor changes (their version must win).
+SAME_LINE = {"p63learner3": UPSTREAM_HEADING + " (my notes)"}
 
 # In the learner's kernel: answer lesson 1's questions (choices differ by learner), save each
 # checked answer in the store, export the CSV hand-in, and say where everything went.
@@ -155,16 +163,13 @@ def learner_page(browser, hub: Hub, learner: str) -> Iterator[object]:
 
 
 def follow_link(page, hub: Hub, learner: str) -> None:
-    """Click the README's link as a learner: log in, launch the server if asked, pull, open."""
+    """Click the README's link as a learner: log in (the first time), pull, open the lesson."""
     page.goto(hub_link(hub))
     if "/hub/login" in page.url:
         page.fill("input[name=username]", learner)
         page.fill("input[name=password]", "any password")
         page.click("#login_submit")
-    page.wait_for_url(re.compile(r"/(lab/tree/|hub/user/|hub/spawn)"), timeout=180_000)
-    start = page.locator("a#start")  # "Server not running ... Launch Server"
-    if "/hub/user/" in page.url and start.count():
-        start.click()
+    # JupyterHub starts the learner's server on the way (spawn-pending), then nbgitpuller pulls.
     page.wait_for_url(re.compile(r"/lab/tree/"), timeout=240_000)
     assert page.url.split("?")[0].endswith(LESSON), page.url
     page.wait_for_function(KERNEL_READY, timeout=180_000, polling=250)
@@ -211,7 +216,8 @@ def test_three_learners_pull_run_answer_and_hand_in(hub, upstream: Upstream, bro
             report = collect_problems(page)
             assert not report.problems, describe(report)
             done[learner] = execute(page, ANSWER_AND_EXPORT.format(learner=learner, k=k))
-            saved = page.evaluate(ADD_NOTE_AND_SAVE, notes[learner])
+            edit = [notes[learner], UPSTREAM_HEADING, SAME_LINE.get(learner, "")]
+            saved = page.evaluate(EDIT_AND_SAVE, edit)
             assert saved == LESSON, saved
 
     # Every learner's course, answers and hand-in live in their own home, owner-only.
@@ -267,8 +273,13 @@ def test_three_learners_pull_run_answer_and_hand_in(hub, upstream: Upstream, bro
             assert seen == expected
         home = hub.home(learner)
         lesson = (home / LESSON).read_text(encoding="utf-8")
-        assert UPSTREAM_NOTE in lesson, f"{learner}'s pull did not bring the upstream change"
         assert notes[learner] in lesson, f"{learner}'s own note was lost by the pull"
+        if learner in SAME_LINE:
+            # Both changed the same lines: the learner's version wins (nbgitpuller's -Xours).
+            assert SAME_LINE[learner] in lesson
+            assert UPSTREAM_NOTE not in lesson
+        else:
+            assert UPSTREAM_NOTE in lesson, f"{learner}'s pull did not bring the upstream change"
         assert (home / COURSE / UPSTREAM_FILE).is_file()
         answers, export = Path(done[learner]["answers"]), Path(done[learner]["export"])
         assert (answers.read_bytes(), export.read_bytes()) == before[learner]
