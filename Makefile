@@ -10,7 +10,7 @@ export JUPYTER_PLATFORM_DIRS := 1
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PORT ?= 8888
 
-.PHONY: lab test lint data bench browser-deps binder-requirements notebooks clean
+.PHONY: lab test lint data bench browser-deps hub-deps binder-requirements notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,24 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# JupyterHub's proxy for the hub test (tests/hub): configurable-http-proxy from npm, installed from
+# the committed lock file, again only when the lock file is newer than the installed tree.
+HUB_NODE := tests/hub/node_modules/.package-lock.json
+$(HUB_NODE): tests/hub/package.json tests/hub/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "npm is missing: install Node.js 20 or newer and npm (Debian: apt-get install nodejs npm)"; \
+	  exit 1; }
+	npm ci --prefix tests/hub --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub-deps: $(HUB_NODE)
+
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(VENV)/.test browser-deps lint
+test: $(VENV)/.test browser-deps hub-deps lint
 	$(BIN)/python scripts/build_data.py --check
 	$(BIN)/pytest
 
