@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from itertools import accumulate
 from typing import Any, SupportsFloat, SupportsIndex, SupportsInt
 
 import pandas as pd
@@ -264,11 +266,22 @@ def spellings(row: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _where(groups: Sequence[tuple[str, ...]], texts: Sequence[object]) -> list[list[int]]:
-    """For each alias group, the indexes of the texts where it occurs (whole words, folded)."""
-    return [
-        [i for i, text in enumerate(texts) if isinstance(text, str) and find_term(text, group)]
-        for group in groups
-    ]
+    """For each alias group, the indexes of the texts where it occurs (whole words, folded).
+
+    The texts are joined by a character no spelling holds and that is not a word character (so
+    the whole-word rule behaves as at a text's ends) and searched once per group; each match's
+    offset gives its text.
+    """
+    sep = "\x00"
+    strings = [t if isinstance(t, str) else "" for t in texts]
+    joined = sep.join(strings)
+    starts = list(accumulate((len(t) + 1 for t in strings[:-1]), initial=0))
+    found = []
+    for group in groups:
+        spellings_ = tuple(g for g in group if sep not in g)
+        hits = {bisect_right(starts, start) - 1 for start, _ in find_term(joined, spellings_)}
+        found.append(sorted(hits))
+    return found
 
 
 def prepare_places(
