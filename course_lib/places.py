@@ -26,6 +26,7 @@ import itertools
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate
 from typing import Any, SupportsFloat, SupportsIndex, SupportsInt
@@ -968,62 +969,122 @@ def map_layout(
     inset_x = width - inset_w - _INSET_MARGIN
     inset_y = main(MAIN_EXTENT[2], 40.3)[1]
     inset = _Projection(INSET_EXTENT, inset_w, inset_x, inset_y)
-    inset_box = inset.box
 
-    land = _path(_project_rings(basemap.get("land", []), main), close=True)
-    coast = _path(_project_lines(basemap.get("coast", []), main))
-    borders = _path(_project_lines([b["line"] for b in basemap.get("borders", [])], main))
+    sorted_rows = _sort_places(rows, lines, basemap, main, frame)
+    # Every label placed so far (and the inset, and the point marks), for the next to avoid.
+    taken: list[Box] = [inset.box]
+    line_marks = [_line_mark(r, pieces, main) for r, pieces in sorted_rows.lines]
+    taken += [m["box"] for m in line_marks]
+    marks = _point_marks(sorted_rows.points, taken, frame)
+    arrows = _arrow_marks(rows, sorted_rows.beyond, main, frame, taken)
+    # The inset: its own land and coasts, the route, and the places in it.
+    inset_doc = _inset_layout(inset, basemap, sorted_rows.inset)
+    n_places = len(marks) + len(line_marks) + len(arrows) + len(inset_doc["marks"])
+    n_named = sum(1 for r in rows if _named(r))
+    return {
+        "width": width,
+        "height": height,
+        "title": "Map of the conversation: north-east China and North Korea",
+        "description": (
+            f"{n_places} places, each a button; {n_named} of them are named in the minutes "
+            "(filled marks). Lines show the 38th parallel, the 1953 armistice line (approximate) and rivers; an inset shows the "
+            "Niigata-Chongjin repatriation route; arrows at the edge point to places beyond the "
+            "map. The table after the map lists every place with its coordinates and turns."
+        ),
+        "land": _path(_project_rings(basemap.get("land", []), main), close=True),
+        "coast": _path(_project_lines(basemap.get("coast", []), main)),
+        "borders": _path(_project_lines([b["line"] for b in basemap.get("borders", [])], main)),
+        "lines": line_marks,
+        "marks": marks,
+        "arrows": arrows,
+        "inset": inset_doc,
+        "buttons": _buttons(rows, line_marks, marks, arrows, inset_doc),
+        "scale": _scale_bar(main, height),
+        "countries": _labels_at(_COUNTRIES, main),
+        "has_parallel": any(m["id"] == "parallel_38" for m in line_marks),
+        "font": _FONT,
+    }
 
-    taken: list[Box] = [inset_box]
-    line_marks = []
-    point_rows: list[dict[str, Any]] = []  # the place's row, its position and (by _spread) leader
-    arrows_for = []
-    inset_rows = []
+
+@dataclass
+class _SortedPlaces:
+    """The map's places by where they are drawn, each list in the table's order."""
+
+    #: Line places in the main map, with their pieces clipped to it (in map units).
+    lines: list[tuple[dict[str, Any], list[list[Point]]]] = field(default_factory=list)
+    #: Point places in the main map: the row, its position, and (by :func:`_spread`) its leader.
+    points: list[dict[str, Any]] = field(default_factory=list)
+    #: Places beyond both maps, drawn as arrows at the edge.
+    beyond: list[dict[str, Any]] = field(default_factory=list)
+    #: The inset's places: routes with their polylines (lon, lat), points with none.
+    inset: list[tuple[dict[str, Any], list[list[Point]]]] = field(default_factory=list)
+
+
+def _sort_places(
+    rows: list[dict[str, Any]],
+    lines: pd.DataFrame | Rows | None,
+    basemap: Mapping[str, Any],
+    main: _Projection,
+    frame: Box,
+) -> _SortedPlaces:
+    """Which part of the map draws each place: a line, a point, an arrow, or the inset."""
+    out = _SortedPlaces()
     for r in rows:
-        pid = str(r["id"])
         kind = _str(r.get("kind"))
         lon, lat = float(r["lon"]), float(r["lat"])
         if kind in LINE_KINDS:
-            polylines = line_points(pid, lines, basemap)
+            polylines = line_points(str(r["id"]), lines, basemap)
             if kind == "route":
-                inset_rows.append((r, polylines))
+                out.inset.append((r, polylines))
                 continue
             pieces = [p for line in polylines for p in clip_line([main(*q) for q in line], frame)]
-            if not pieces:
-                continue
-            lon_l, lat_l, anchor, dx, dy = _LINE_LABELS.get(pid, (lon, lat, "start", 6, -6))
-            ax, ay = main(lon_l, lat_l)
-            lx, ly = ax + dx, ay + dy
-            box = _label_box(lx, ly, _str(r["name"]), anchor)
-            taken.append(box)
-            line_marks.append(
-                {
-                    "id": pid,
-                    "kind": kind,
-                    "d": _path(pieces),
-                    "approximate": r.get("approximate") is True,
-                    "label": _str(r["name"]),
-                    "aria": _mark_label(r),
-                    "lx": round(lx, 1),
-                    "ly": round(ly, 1),
-                    "anchor": anchor,
-                    "box": box,
-                    "named": _named(r),
-                }
-            )
+            if pieces:
+                out.lines.append((r, pieces))
             continue
         x, y = main(lon, lat)
         if _inside((x, y, x, y), frame, margin=_R + 2):
-            point_rows.append({"row": r, "x": x, "y": y, "x0": x, "y0": y})
+            out.points.append({"row": r, "x": x, "y": y, "x0": x, "y0": y})
         elif MAIN_EXTENT[0] <= lon <= INSET_EXTENT[2] and INSET_EXTENT[1] <= lat <= INSET_EXTENT[3]:
-            inset_rows.append((r, []))
+            out.inset.append((r, []))
         else:
-            arrows_for.append(r)
+            out.beyond.append(r)
+    return out
 
+
+def _line_mark(
+    r: Mapping[str, Any], pieces: list[list[Point]], main: _Projection
+) -> dict[str, Any]:
+    """A line place (a river, a border) in the main map, with its label where it is set."""
+    pid = str(r["id"])
+    lon_l, lat_l, anchor, dx, dy = _LINE_LABELS.get(
+        pid, (float(r["lon"]), float(r["lat"]), "start", 6, -6)
+    )
+    ax, ay = main(lon_l, lat_l)
+    lx, ly = ax + dx, ay + dy
+    return {
+        "id": pid,
+        "kind": _str(r.get("kind")),
+        "d": _path(pieces),
+        "approximate": r.get("approximate") is True,
+        "label": _str(r["name"]),
+        "aria": _mark_label(r),
+        "lx": round(lx, 1),
+        "ly": round(ly, 1),
+        "anchor": anchor,
+        "box": _label_box(lx, ly, _str(r["name"]), anchor),
+        "named": _named(r),
+    }
+
+
+def _point_marks(
+    point_rows: list[dict[str, Any]], taken: list[Box], frame: Box
+) -> list[dict[str, Any]]:
+    """The main map's point marks, pushed apart, each labelled clear of the others (appends to
+    ``taken`` every mark and label)."""
     _spread(point_rows)
-    marks = []
     for p in point_rows:
         taken.append((p["x"] - _R - 1, p["y"] - _R - 1, p["x"] + _R + 1, p["y"] + _R + 1))
+    marks = []
     for p in point_rows:
         r = p["row"]
         lx, ly, anchor, box = _place_label(p["x"], p["y"], _str(r["name"]), taken, frame)
@@ -1047,8 +1108,18 @@ def map_layout(
                 "box": box,
             }
         )
+    return marks
 
-    # Arrows to places beyond the map, from Pyongyang's position, in the map's projection.
+
+def _arrow_marks(
+    rows: list[dict[str, Any]],
+    beyond: list[dict[str, Any]],
+    main: _Projection,
+    frame: Box,
+    taken: list[Box],
+) -> list[dict[str, Any]]:
+    """Arrows to places beyond the map, from Pyongyang's position, in the map's projection,
+    northernmost first (appends each label to ``taken``)."""
     origin_row = next((r for r in rows if r["id"] == "pyongyang"), None)
     origin = (
         main(float(origin_row["lon"]), float(origin_row["lat"]))
@@ -1056,13 +1127,7 @@ def map_layout(
         else main((MAIN_EXTENT[0] + MAIN_EXTENT[2]) / 2, (MAIN_EXTENT[1] + MAIN_EXTENT[3]) / 2)
     )
     arrows = []
-    for r in sorted(arrows_for, key=lambda r: -float(r["lat"])):
-        tx, ty = main(float(r["lon"]), float(r["lat"]))
-        direction = (tx - origin[0], ty - origin[1])
-        tip = _edge_point(origin, direction, frame, 3)
-        d = math.hypot(*direction) or 1.0
-        tail = (tip[0] - direction[0] / d * 40, tip[1] - direction[1] / d * 40)
-        shaft, head = _arrow(tail, tip)
+    for r in sorted(beyond, key=lambda r: -float(r["lat"])):
         km = (
             distance_km(
                 float(origin_row["lat"]), float(origin_row["lon"]), float(r["lat"]), float(r["lon"])
@@ -1070,48 +1135,77 @@ def map_layout(
             if origin_row
             else 0.0
         )
-        text = f"{_str(r['name'])}, {round(km, -1):,.0f} km"
-        anchor = "start" if tip[0] < width / 2 else "end"
-        lx = tail[0] + (4 if anchor == "start" else -4)
-        ly = tail[1] + 4
+        arrow = _arrow_mark(r, origin, main(float(r["lon"]), float(r["lat"])), km, frame, taken)
+        taken.append(arrow["box"])
+        arrows.append(arrow)
+    return arrows
+
+
+def _arrow_mark(
+    r: Mapping[str, Any], origin: Point, target: Point, km: float, frame: Box, taken: list[Box]
+) -> dict[str, Any]:
+    """One arrow at the map's edge, pointing from ``origin`` towards ``target``, labelled with
+    the place and its distance; the label moves down until it is clear of ``taken``."""
+    width, height = frame[2], frame[3]
+    direction = (target[0] - origin[0], target[1] - origin[1])
+    tip = _edge_point(origin, direction, frame, 3)
+    d = math.hypot(*direction) or 1.0
+    tail = (tip[0] - direction[0] / d * 40, tip[1] - direction[1] / d * 40)
+    shaft, head = _arrow(tail, tip)
+    text = f"{_str(r['name'])}, {round(km, -1):,.0f} km"
+    anchor = "start" if tip[0] < width / 2 else "end"
+    lx = tail[0] + (4 if anchor == "start" else -4)
+    ly = tail[1] + 4
+    box = _label_box(lx, ly, text, anchor)
+    while any(_overlap(box, t) for t in taken) and ly < height - 20:
+        ly += 14
         box = _label_box(lx, ly, text, anchor)
-        while any(_overlap(box, t) for t in taken) and ly < height - 20:
-            ly += 14
-            box = _label_box(lx, ly, text, anchor)
-        taken.append(box)
-        arrows.append(
-            {
-                "id": str(r["id"]),
-                "shaft": shaft,
-                "head": head,
-                "hit": f"M{tail[0]:.1f},{tail[1]:.1f}L{tip[0]:.1f},{tip[1]:.1f}",
-                "label": text,
-                "aria": _mark_label(r) + f"; {round(km, -1):,.0f} km from Pyongyang, off the map",
-                "lx": round(lx, 1),
-                "ly": round(ly, 1),
-                "anchor": anchor,
-                "box": box,
-                "named": _named(r),
-            }
-        )
+    return {
+        "id": str(r["id"]),
+        "shaft": shaft,
+        "head": head,
+        "hit": f"M{tail[0]:.1f},{tail[1]:.1f}L{tip[0]:.1f},{tip[1]:.1f}",
+        "label": text,
+        "aria": _mark_label(r) + f"; {round(km, -1):,.0f} km from Pyongyang, off the map",
+        "lx": round(lx, 1),
+        "ly": round(ly, 1),
+        "anchor": anchor,
+        "box": box,
+        "named": _named(r),
+    }
 
-    # The inset: its own land and coasts, the route, and the places in it.
-    inset_doc = _inset_layout(inset, basemap, inset_rows)
 
-    # A 100 km scale bar, bottom left, measured at the map's middle latitude.
+def _scale_bar(main: _Projection, height: float) -> dict[str, Any]:
+    """A 100 km scale bar, bottom left, measured at the map's middle latitude."""
     mid = (MAIN_EXTENT[1] + MAIN_EXTENT[3]) / 2
     bar = 100 * main.km(mid)
-    scale = {"x": 12.0, "y": round(height - 14, 1), "length": round(bar, 1), "label": "100 km"}
-    countries = []
-    for text, lon, lat in _COUNTRIES:
-        x, y = main(lon, lat)
-        countries.append({"label": text, "x": round(x, 1), "y": round(y, 1)})
-    parallel = next((m for m in line_marks if m["id"] == "parallel_38"), None)
-    n_named = sum(1 for r in rows if _named(r))
-    # The buttons, in the order the keyboard walks them (front.js follows the document): the
-    # lines first, so that the marks of the places on them lie on top and take the clicks (the
-    # Cheongcheon passes through Anju), then the places in the table's order (the order of the
-    # story, Andong first), the arrows, and the inset's route with Niigata on top of it.
+    return {"x": 12.0, "y": round(height - 14, 1), "length": round(bar, 1), "label": "100 km"}
+
+
+def _labels_at(
+    names: Iterable[tuple[str, float, float]], proj: _Projection
+) -> list[dict[str, Any]]:
+    """Country names at their (lon, lat), projected."""
+    out = []
+    for text, lon, lat in names:
+        x, y = proj(lon, lat)
+        out.append({"label": text, "x": round(x, 1), "y": round(y, 1)})
+    return out
+
+
+def _buttons(
+    rows: list[dict[str, Any]],
+    line_marks: list[dict[str, Any]],
+    marks: list[dict[str, Any]],
+    arrows: list[dict[str, Any]],
+    inset_doc: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """The buttons, in the order the keyboard walks them (front.js follows the document).
+
+    The lines first, so that the marks of the places on them lie on top and take the clicks (the
+    Cheongcheon passes through Anju), then the places in the table's order (the order of the
+    story, Andong first), the arrows, and the inset's route with Niigata on top of it.
+    """
     rank = {str(r["id"]): k for k, r in enumerate(rows)}
     typed = (
         [("line", m) for m in line_marks]
@@ -1122,31 +1216,7 @@ def map_layout(
     )
     layer = {"line": 0, "point": 1, "arrow": 2, "route": 3, "inset_point": 4}
     typed.sort(key=lambda tm: (layer[tm[0]], rank.get(tm[1]["id"], 0)))
-    buttons = [{"type": t, **m} for t, m in typed]
-    return {
-        "width": width,
-        "height": height,
-        "title": "Map of the conversation: north-east China and North Korea",
-        "description": (
-            f"{len(marks) + len(line_marks) + len(arrows) + len(inset_doc['marks'])} places, each a "
-            f"button; {n_named} of them are named in the minutes (filled marks). Lines show the "
-            "38th parallel, the 1953 armistice line (approximate) and rivers; an inset shows the "
-            "Niigata-Chongjin repatriation route; arrows at the edge point to places beyond the "
-            "map. The table after the map lists every place with its coordinates and turns."
-        ),
-        "land": land,
-        "coast": coast,
-        "borders": borders,
-        "lines": line_marks,
-        "marks": marks,
-        "arrows": arrows,
-        "inset": inset_doc,
-        "buttons": buttons,
-        "scale": scale,
-        "countries": countries,
-        "has_parallel": parallel is not None,
-        "font": _FONT,
-    }
+    return [{"type": t, **m} for t, m in typed]
 
 
 def _inset_layout(
@@ -1156,41 +1226,14 @@ def _inset_layout(
 ) -> dict[str, Any]:
     """The inset's geometry: land, coasts, the route (its title is its label) and its places."""
     box = proj.box
-    land = _path(_project_rings(basemap.get("land", []), proj), close=True)
-    coast = _path(_project_lines(basemap.get("coast", []), proj))
-    marks: list[dict[str, Any]] = []  # the place's row and its position
-    routes: list[dict[str, Any]] = []  # template fields, and the route's ends until they are used
-    taken: list[Box] = []
-    ends: list[dict[str, Any]] = []
-    for r, polylines in entries:
-        if polylines:
-            pieces = [p for line in polylines for p in clip_line([proj(*q) for q in line], box)]
-            if pieces:
-                routes.append(
-                    {
-                        "id": str(r["id"]),
-                        "d": _path(pieces),
-                        "label": _str(r["name"]),
-                        "aria": _mark_label(r),
-                        "named": _named(r),
-                        "ends": [pieces[0][0], pieces[-1][-1]],
-                    }
-                )
-            continue
-        x, y = proj(float(r["lon"]), float(r["lat"]))
-        marks.append({"row": r, "x": x, "y": y})
-    out_marks = []
-    for m in marks:
-        taken.append((m["x"] - _R, m["y"] - _R, m["x"] + _R, m["y"] + _R))
-    for route in routes:  # the route's far end (Chongjin) gets an unselectable dot and a name
-        for x, y in route.pop("ends"):
-            if any(math.hypot(x - m["x"], y - m["y"]) < 3 for m in marks):
-                continue
-            ends.append({"x": round(x, 1), "y": round(y, 1)})
+    routes, points = _inset_routes_and_points(proj, entries)
+    taken: list[Box] = [(m["x"] - _R, m["y"] - _R, m["x"] + _R, m["y"] + _R) for m in points]
+    ends = _route_ends(routes, points)
     title_y = box[1] + 14
     title = "Repatriation route"
     taken.append(_label_box(box[0] + 5, title_y, title, "start"))
-    for m in marks:
+    out_marks = []
+    for m in points:
         r = m["row"]
         lx, ly, anchor, lbox = _place_label(m["x"], m["y"], _str(r["name"]), taken, box)
         taken.append(lbox)
@@ -1211,11 +1254,73 @@ def _inset_layout(
                 "box": lbox,
             }
         )
-    end_labels = []
+    return {
+        "x": round(box[0], 1),
+        "y": round(box[1], 1),
+        "width": round(box[2] - box[0], 1),
+        "height": round(box[3] - box[1], 1),
+        "title": title,
+        "title_x": round(box[0] + 5, 1),
+        "title_y": round(title_y, 1),
+        "land": _path(_project_rings(basemap.get("land", []), proj), close=True),
+        "coast": _path(_project_lines(basemap.get("coast", []), proj)),
+        "routes": routes,
+        "marks": out_marks,
+        "ends": _end_labels(ends, taken, box),
+        "countries": _labels_at(_INSET_COUNTRIES, proj),
+    }
+
+
+def _inset_routes_and_points(
+    proj: _Projection,
+    entries: Sequence[tuple[Mapping[str, Any], list[list[tuple[float, float]]]]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The inset's routes (template fields, and their ends until they are used) and its points
+    (the place's row and its position)."""
+    box = proj.box
+    routes: list[dict[str, Any]] = []
+    points: list[dict[str, Any]] = []
+    for r, polylines in entries:
+        if not polylines:
+            x, y = proj(float(r["lon"]), float(r["lat"]))
+            points.append({"row": r, "x": x, "y": y})
+            continue
+        pieces = [p for line in polylines for p in clip_line([proj(*q) for q in line], box)]
+        if pieces:
+            routes.append(
+                {
+                    "id": str(r["id"]),
+                    "d": _path(pieces),
+                    "label": _str(r["name"]),
+                    "aria": _mark_label(r),
+                    "named": _named(r),
+                    "ends": [pieces[0][0], pieces[-1][-1]],
+                }
+            )
+    return routes, points
+
+
+def _route_ends(routes: list[dict[str, Any]], points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The routes' ends that no place marks (Chongjin): each gets an unselectable dot and a name.
+
+    Takes the ``ends`` out of each route.
+    """
+    ends = []
+    for route in routes:
+        for x, y in route.pop("ends"):
+            if any(math.hypot(x - m["x"], y - m["y"]) < 3 for m in points):
+                continue
+            ends.append({"x": round(x, 1), "y": round(y, 1)})
+    return ends
+
+
+def _end_labels(ends: list[dict[str, Any]], taken: list[Box], box: Box) -> list[dict[str, Any]]:
+    """Name each unmarked route end, clear of the labels in ``taken`` (appends to it)."""
+    out = []
     for e in ends:
         lx, ly, anchor, lbox = _place_label(e["x"], e["y"], "Chongjin", taken, box)
         taken.append(lbox)
-        end_labels.append(
+        out.append(
             {
                 **e,
                 "lx": round(lx, 1),
@@ -1225,22 +1330,4 @@ def _inset_layout(
                 "box": lbox,
             }
         )
-    countries = []
-    for text, lon, lat in _INSET_COUNTRIES:
-        x, y = proj(lon, lat)
-        countries.append({"label": text, "x": round(x, 1), "y": round(y, 1)})
-    return {
-        "x": round(box[0], 1),
-        "y": round(box[1], 1),
-        "width": round(box[2] - box[0], 1),
-        "height": round(box[3] - box[1], 1),
-        "title": title,
-        "title_x": round(box[0] + 5, 1),
-        "title_y": round(title_y, 1),
-        "land": land,
-        "coast": coast,
-        "routes": routes,
-        "marks": out_marks,
-        "ends": end_labels,
-        "countries": countries,
-    }
+    return out

@@ -1460,36 +1460,89 @@ def distinctive_uncertainty(
     reps, seed, confidence = _check_resampling(n_resamples, seed, confidence)
     a0 = float(prior_strength)
     frame = _ordered(turns)
-    stops = frozenset(stop_words)
-    per_turn = [
-        Counter(w for w in tokenize(t) if w not in stops) for t in _texts(frame, include_insertions)
+    matrix, index = _word_matrix(_texts(frame, include_insertions), frozenset(stop_words))
+    plan = _plan(tuple(frame["speaker"]), reps, seed)
+    s_of = {s: k for k, s in enumerate(plan.speakers)}
+    chosen = [(s_of[str(r.speaker)], index[str(r.word)]) for r in top.itertuples(index=False)]
+    z_obs = _observed_z(plan, matrix, chosen, a0)
+    lows, highs = _bootstrap_z_intervals(plan, matrix, chosen, a0, confidence)
+    beat_word, beat_top = _shuffle_beats(plan, matrix, chosen, z_obs, reps, a0)
+    out = top.copy()
+    out["z_low"] = lows
+    out["z_high"] = highs
+    out["p_word"] = (beat_word + 1) / (reps + 1)
+    out["p_top"] = (beat_top + 1) / (reps + 1)
+    out["verdict"] = [
+        _word_verdict(pw, pt) for pw, pt in zip(out["p_word"], out["p_top"], strict=True)
     ]
+    return out[columns].reset_index(drop=True)
+
+
+def _word_matrix(texts: Iterable[str], stops: frozenset[str]) -> tuple[np.ndarray, dict[str, int]]:
+    """Turns x words counts (stop words left out), and each word's column."""
+    per_turn = [Counter(w for w in tokenize(t) if w not in stops) for t in texts]
     vocab = sorted(set().union(*per_turn))
     index = {w: i for i, w in enumerate(vocab)}
     matrix = np.zeros((len(per_turn), len(vocab)))
     for row, counter in enumerate(per_turn):
         for word, c in counter.items():
             matrix[row, index[word]] = c
-    plan = _plan(tuple(frame["speaker"]), reps, seed)
+    return matrix, index
+
+
+def _observed_z(
+    plan: _Plan, matrix: np.ndarray, chosen: list[tuple[int, int]], a0: float
+) -> np.ndarray:
+    """The chosen (speaker, word) pairs' z-scores in the real conversation (log_odds' z)."""
+    y_obs = np.stack([matrix[plan.codes == k].sum(0) for k in range(len(plan.speakers))])
+    n_obs = y_obs.sum(axis=1, keepdims=True)
+    z_all = _z_scores(y_obs, y_obs.sum(0, keepdims=True), n_obs, n_obs.sum(0, keepdims=True), a0)
+    return np.array([z_all[s, v] for s, v in chosen])
+
+
+def _bootstrap_z_intervals(
+    plan: _Plan,
+    matrix: np.ndarray,
+    chosen: list[tuple[int, int]],
+    a0: float,
+    confidence: float,
+) -> tuple[list[float], list[float]]:
+    """Bootstrap intervals of the chosen pairs' z-scores, each speaker's turns drawn again.
+
+    z is computed only for the listed words; the prior and the totals still come from the whole
+    vocabulary of the resample.
+    """
     s_count = len(plan.speakers)
-    s_of = {s: k for k, s in enumerate(plan.speakers)}
-    chosen = [(s_of[str(r.speaker)], index[str(r.word)]) for r in top.itertuples(index=False)]
     rowsum = matrix.sum(axis=1)
     words = sorted({v for _, v in chosen})
     col = {v: j for j, v in enumerate(words)}
-    # Bootstrap: each speaker's turns drawn again; z only for the listed words (the prior and the
-    # totals still come from the whole vocabulary of the resample).
     drawn = np.stack([plan.boot[k] @ matrix[:, words] for k in range(s_count)], axis=1)
     n_i = np.stack([plan.boot[k] @ rowsum for k in range(s_count)], axis=1)[:, :, None]
     pooled = np.stack([plan.boot[k] for k in range(s_count)]).sum(0) @ matrix[:, words]
     boot_z = _z_scores(drawn, pooled[:, None, :], n_i, n_i.sum(axis=1, keepdims=True), a0)
-    # Observed z, the same way (equal to log_odds' z).
-    y_obs = np.stack([matrix[plan.codes == k].sum(0) for k in range(s_count)])
-    n_obs = y_obs.sum(axis=1, keepdims=True)
-    z_all = _z_scores(y_obs, y_obs.sum(0, keepdims=True), n_obs, n_obs.sum(0, keepdims=True), a0)
-    z_obs = np.array([z_all[s, v] for s, v in chosen])
-    # Random re-assignments of turns, in blocks to keep memory small. With two speakers the
-    # second's z is minus the first's, so only one is computed.
+    lows, highs = [], []
+    for s, v in chosen:
+        lo, hi = _quantiles(boot_z[:, s, col[v]][:, None], confidence)
+        lows.append(float(lo[0]))
+        highs.append(float(hi[0]))
+    return lows, highs
+
+
+def _shuffle_beats(
+    plan: _Plan,
+    matrix: np.ndarray,
+    chosen: list[tuple[int, int]],
+    z_obs: np.ndarray,
+    reps: int,
+    a0: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """How many random re-assignments of turns reach each observed z, for that word and for any.
+
+    Computed in blocks to keep memory small. With two speakers the second's z is minus the
+    first's, so only one is computed.
+    """
+    s_count = len(plan.speakers)
+    rowsum = matrix.sum(axis=1)
     needed = [0] if s_count == 2 else list(range(s_count))
     pooled_all = matrix.sum(axis=0)[None, None, :]
     beat_word = np.zeros(len(chosen))
@@ -1505,20 +1558,7 @@ def distinctive_uncertainty(
         for j, (s, v) in enumerate(chosen):
             beat_word[j] += (z[:, s, v] >= z_obs[j] - 1e-12).sum()
             beat_top[j] += (best[:, s] >= z_obs[j] - 1e-12).sum()
-    out = top.copy()
-    lows, highs = [], []
-    for s, v in chosen:
-        lo, hi = _quantiles(boot_z[:, s, col[v]][:, None], confidence)
-        lows.append(float(lo[0]))
-        highs.append(float(hi[0]))
-    out["z_low"] = lows
-    out["z_high"] = highs
-    out["p_word"] = (beat_word + 1) / (reps + 1)
-    out["p_top"] = (beat_top + 1) / (reps + 1)
-    out["verdict"] = [
-        _word_verdict(pw, pt) for pw, pt in zip(out["p_word"], out["p_top"], strict=True)
-    ]
-    return out[columns].reset_index(drop=True)
+    return beat_word, beat_top
 
 
 def _word_verdict(p_word: float, p_top: float) -> str:

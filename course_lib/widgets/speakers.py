@@ -1392,197 +1392,369 @@ def speaker_comparison(
         time it is opened.
     """
     turns, themes, codebook, lexicon = _load(turns, themes, codebook, lexicon)
-    speakers = sp.speaker_order(turns) if not turns.empty else []
-    labels = dict(zip(codebook["theme"].astype(str), codebook["label"].astype(str), strict=True))
-    ordered = turns.sort_values("turn", kind="stable")
-    turn_info = {
-        int(t): (str(s), x if isinstance(x, str) else "")
-        for t, s, x in zip(ordered["turn"], ordered["speaker"], ordered["text"], strict=True)
-    }
-    # Results (frames and rendered HTML) are kept per setting in the course's one bounded memo
-    # cache: about 50 terms' worth besides the fixed views.
-    memo = Memo(limit=700)
+    return _Comparison(turns, themes, codebook, lexicon, term).box
 
-    def cached(key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
-        return memo.get(key, make)
 
-    kit = Kit()  # shared layouts and styles: no callback below changes one
-    text_mode = kit.make(
-        w.ToggleButtons,
-        options=[("As published, with [insertions]", True), ("Only what was said", False)],
-        value=True,
-        description="Count:",
-        tooltips=[
-            "Count the translators' bracketed insertions as part of the text",
-            "Leave out the translators' bracketed insertions",
-        ],
-        style={"description_width": "initial", "button_width": "auto"},
-    )
-    summary_view = kit.html()
-
-    preset = kit.make(
-        w.Dropdown,
-        options=[("(type your own)", "")] + [(name, name) for name in ALIASES],
-        value="",
-        description="Preset:",
-    )
-    term_box = kit.make(
-        w.Text,
-        value=clean_input(term),
-        description="Word or phrase:",
-        placeholder="e.g. Khrushchev, or CPSU | Soviet Party",
-        continuous_update=False,
-        style={"description_width": "initial"},
-        layout={"width": "32em"},
-    )
-    terms_view = kit.html()
-
-    top_n = kit.make(
-        w.IntSlider,
-        value=10,
-        min=5,
-        max=30,
-        step=1,
-        description="Words per speaker:",
-        style={"description_width": "initial"},
-        layout={"width": "26em"},
-    )
-    stop_box = kit.make(
-        w.Checkbox, value=True, description="Leave out common words (stop list)", indent=False
-    )
-    distinctive_view = kit.html()
-
-    measure = kit.make(
-        w.Dropdown,
-        options=[("Share of turns", "share_turns"), ("Share of words", "share_words")],
-        value="share_turns",
-        description="Measure:",
-    )
-    themes_view = kit.html()
-
-    highlight = kit.make(
-        w.Dropdown,
-        options=[("(none)", "")] + [(label, theme) for theme, label in labels.items()],
-        value="",
-        description="Highlight theme:",
-        style={"description_width": "initial"},
-    )
-    flow_view = kit.html()
-
-    # --- the Conversation tab's controls ---
-    conv_view = kit.make(
-        w.Dropdown,
-        options=[(label, key) for key, label in CONVERSATION_VIEWS.items()],
-        value="shares",
-        description="Show:",
-        layout={"width": "34em"},
-    )
-    conv_term = kit.make(
-        w.Text,
-        value="revisionism",
-        description="Term:",
-        placeholder="e.g. revisionism, split, debts",
-        continuous_update=False,
-    )
-    window = kit.make(
-        w.IntSlider,
-        value=5,
-        min=1,
-        max=10,
-        step=1,
-        description="Words either side:",
-        style={"description_width": "initial"},
-        layout={"width": "26em"},
-    )
-    categories = (
+def _stance_categories(lexicon: pd.DataFrame) -> list[str]:
+    """The lexicon's marker categories: the known ones in their usual order, then any others."""
+    found = (
         list(dict.fromkeys(str(c) for c in lexicon["category"])) if "category" in lexicon else []
     )
-    categories = [c for c in sp.STANCE_CATEGORIES if c in categories] + [
-        c for c in categories if c not in sp.STANCE_CATEGORIES
+    return [c for c in sp.STANCE_CATEGORIES if c in found] + [
+        c for c in found if c not in sp.STANCE_CATEGORIES
     ]
-    marker = kit.make(
-        w.Dropdown,
-        options=[(sp.STANCE_CATEGORIES.get(c, c), c) for c in categories] or [("(no lexicon)", "")],
-        value=categories[0] if categories else "",
-        description="Marker:",
-    )
-    # The dispersion strip, whose strokes open their passage (mouse or keyboard); its own layout,
-    # as it is hidden outside the term view.
-    strip_chart = SelectableSVG(layout=w.Layout(display="none"))
-    turn_pick = kit.make(
-        w.Dropdown,
-        options=[(_turn_option(t, s, x), t) for t, (s, x) in turn_info.items()],
-        value=next(iter(turn_info), None),
-        description="Show turn:",
-        layout={"width": "34em"},
-    )
-    previous_btn = kit.make(
-        w.Button,
-        description="◀ Previous marked turn",
-        tooltip="Go to the previous turn the view above points at",
-        layout={"width": "auto"},
-    )
-    next_btn = kit.make(
-        w.Button,
-        description="Next marked turn ▶",
-        tooltip="Go to the next turn the view above points at",
-        layout={"width": "auto"},
-    )
-    conversation_view = kit.html()
-    passage_view = kit.html()
-    state: dict[str, Any] = {"opened": False, "marked": [], "what": "", "marks": {}}
 
-    # --- callbacks: the first four tabs ---
 
-    def show_summary(*_: Any) -> None:
-        inc = bool(text_mode.value)
-        summary_view.value = cached(
-            ("summary_html", inc), lambda: summary_html(sp.speaker_summary(turns, inc))
+#: What the Conversation tab's views point at: turns, what is highlighted, and where.
+_Marked = tuple[list[int], str, dict[int, list[tuple[int, int]]]]
+
+
+class _Comparison:
+    """The speaker comparison's wiring: its controls, one method per view and per callback.
+
+    Every ``show_*`` method renders one view from the controls' values through the pure
+    ``*_html`` renderers; results (frames and rendered HTML) are kept per setting in the course's
+    one bounded memo cache, about 50 terms' worth besides the fixed views. Build it with
+    :func:`speaker_comparison`.
+    """
+
+    def __init__(
+        self,
+        turns: pd.DataFrame,
+        themes: pd.DataFrame,
+        codebook: pd.DataFrame,
+        lexicon: pd.DataFrame,
+        term: str,
+    ) -> None:
+        self.turns, self.themes, self.codebook, self.lexicon = turns, themes, codebook, lexicon
+        self.speakers = sp.speaker_order(turns) if not turns.empty else []
+        self.labels = dict(
+            zip(codebook["theme"].astype(str), codebook["label"].astype(str), strict=True)
+        )
+        ordered = turns.sort_values("turn", kind="stable")
+        self.turn_info = {
+            int(t): (str(s), x if isinstance(x, str) else "")
+            for t, s, x in zip(ordered["turn"], ordered["speaker"], ordered["text"], strict=True)
+        }
+        self.memo = Memo(limit=700)
+        self.kit = Kit()  # shared layouts and styles: no callback below changes one
+        self.opened = False
+        self.marked: list[int] = []
+        self.what = ""
+        self.marks: dict[int, list[tuple[int, int]]] = {}
+        self._make_tab_controls(term)
+        self._make_conversation_controls()
+        self._wire()
+        for show in (
+            self.show_summary,
+            self.show_terms,
+            self.show_distinctive,
+            self.show_themes,
+            self.show_flow,
+        ):
+            show()
+        self.passage_view.value = passage_html(
+            None, "", "", [], "Open the Conversation tab to compute its measures."
+        )
+        self.box = self._layout()
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        """The value kept under ``key``, computed by ``make()`` the first time."""
+        return self.memo.get(key, make)
+
+    # --- controls ---
+
+    def _make_tab_controls(self, term: str) -> None:
+        kit = self.kit
+        self.text_mode = kit.make(
+            w.ToggleButtons,
+            options=[("As published, with [insertions]", True), ("Only what was said", False)],
+            value=True,
+            description="Count:",
+            tooltips=[
+                "Count the translators' bracketed insertions as part of the text",
+                "Leave out the translators' bracketed insertions",
+            ],
+            style={"description_width": "initial", "button_width": "auto"},
+        )
+        self.summary_view = kit.html()
+        self.preset = kit.make(
+            w.Dropdown,
+            options=[("(type your own)", "")] + [(name, name) for name in ALIASES],
+            value="",
+            description="Preset:",
+        )
+        self.term_box = kit.make(
+            w.Text,
+            value=clean_input(term),
+            description="Word or phrase:",
+            placeholder="e.g. Khrushchev, or CPSU | Soviet Party",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout={"width": "32em"},
+        )
+        self.terms_view = kit.html()
+        self.top_n = kit.make(
+            w.IntSlider,
+            value=10,
+            min=5,
+            max=30,
+            step=1,
+            description="Words per speaker:",
+            style={"description_width": "initial"},
+            layout={"width": "26em"},
+        )
+        self.stop_box = kit.make(
+            w.Checkbox, value=True, description="Leave out common words (stop list)", indent=False
+        )
+        self.distinctive_view = kit.html()
+        self.measure = kit.make(
+            w.Dropdown,
+            options=[("Share of turns", "share_turns"), ("Share of words", "share_words")],
+            value="share_turns",
+            description="Measure:",
+        )
+        self.themes_view = kit.html()
+        self.highlight = kit.make(
+            w.Dropdown,
+            options=[("(none)", "")] + [(label, theme) for theme, label in self.labels.items()],
+            value="",
+            description="Highlight theme:",
+            style={"description_width": "initial"},
+        )
+        self.flow_view = kit.html()
+
+    def _make_conversation_controls(self) -> None:
+        kit = self.kit
+        self.conv_view = kit.make(
+            w.Dropdown,
+            options=[(label, key) for key, label in CONVERSATION_VIEWS.items()],
+            value="shares",
+            description="Show:",
+            layout={"width": "34em"},
+        )
+        self.conv_term = kit.make(
+            w.Text,
+            value="revisionism",
+            description="Term:",
+            placeholder="e.g. revisionism, split, debts",
+            continuous_update=False,
+        )
+        self.window = kit.make(
+            w.IntSlider,
+            value=5,
+            min=1,
+            max=10,
+            step=1,
+            description="Words either side:",
+            style={"description_width": "initial"},
+            layout={"width": "26em"},
+        )
+        categories = _stance_categories(self.lexicon)
+        self.marker = kit.make(
+            w.Dropdown,
+            options=[(sp.STANCE_CATEGORIES.get(c, c), c) for c in categories]
+            or [("(no lexicon)", "")],
+            value=categories[0] if categories else "",
+            description="Marker:",
+        )
+        # The dispersion strip, whose strokes open their passage (mouse or keyboard); its own
+        # layout, as it is hidden outside the term view.
+        self.strip_chart = SelectableSVG(layout=w.Layout(display="none"))
+        self.turn_pick = kit.make(
+            w.Dropdown,
+            options=[(_turn_option(t, s, x), t) for t, (s, x) in self.turn_info.items()],
+            value=next(iter(self.turn_info), None),
+            description="Show turn:",
+            layout={"width": "34em"},
+        )
+        self.previous_btn = kit.make(
+            w.Button,
+            description="◀ Previous marked turn",
+            tooltip="Go to the previous turn the view above points at",
+            layout={"width": "auto"},
+        )
+        self.next_btn = kit.make(
+            w.Button,
+            description="Next marked turn ▶",
+            tooltip="Go to the next turn the view above points at",
+            layout={"width": "auto"},
+        )
+        self.conversation_view = kit.html()
+        self.passage_view = kit.html()
+
+    def _wire(self) -> None:
+        self.text_mode.observe(self.on_mode, names="value")
+        self.preset.observe(self.apply_preset, names="value")
+        self.term_box.observe(self.show_terms, names="value")
+        self.top_n.observe(self.show_distinctive, names="value")
+        self.stop_box.observe(self.show_distinctive, names="value")
+        self.measure.observe(self.show_themes, names="value")
+        self.highlight.observe(self.show_flow, names="value")
+        for control in (self.conv_view, self.conv_term, self.window, self.marker):
+            control.observe(self.show_conversation, names="value")
+        self.turn_pick.observe(self.show_passage, names="value")
+        self.strip_chart.observe(self.pick_stroke, names="selected")
+        self.previous_btn.on_click(lambda _: self.step(-1))
+        self.next_btn.on_click(lambda _: self.step(+1))
+
+    def _layout(self) -> w.VBox:
+        column, row = self._column, self._row
+        self.tabs = self.kit.make(
+            w.Tab,
+            children=[
+                column(row(self.preset, self.term_box), self.terms_view),
+                column(row(self.top_n, self.stop_box), self.distinctive_view),
+                column(self.measure, self.themes_view),
+                column(self.highlight, self.flow_view),
+                column(
+                    self.conv_view,
+                    row(self.conv_term, self.window, self.marker),
+                    self.conversation_view,
+                    self.strip_chart,
+                    row(self.turn_pick, self.previous_btn, self.next_btn),
+                    self.passage_view,
+                ),
+            ],
+        )
+        for k, title in enumerate(
+            ["Words and terms", "Distinctive words", "Themes", "Flow", "Conversation"]
+        ):
+            self.tabs.set_title(k, title)
+        self.tabs.observe(self.on_tab, names="selected_index")
+        box = column(
+            self.kit.html(style_tag()),
+            self.kit.guard(),
+            self.kit.html("<h3>Who speaks, and how</h3>"),
+            self.text_mode,
+            self.summary_view,
+            self.tabs,
+        )
+        box.add_class("p63")
+        box.add_class("p63-speaker-comparison")
+        box.controls = self._controls()
+        box.views = {
+            "summary": self.summary_view,
+            "terms": self.terms_view,
+            "distinctive": self.distinctive_view,
+            "themes": self.themes_view,
+            "flow": self.flow_view,
+            "conversation": self.conversation_view,
+            "passage": self.passage_view,
+            "strip": self.strip_chart,
+        }
+        return box
+
+    def _controls(self) -> dict[str, w.Widget]:
+        return {
+            "text": self.text_mode,
+            "preset": self.preset,
+            "term": self.term_box,
+            "top_n": self.top_n,
+            "stop_words": self.stop_box,
+            "measure": self.measure,
+            "highlight": self.highlight,
+            "tabs": self.tabs,
+            "conv_view": self.conv_view,
+            "conv_term": self.conv_term,
+            "window": self.window,
+            "marker": self.marker,
+            "turn": self.turn_pick,
+            "previous": self.previous_btn,
+            "next": self.next_btn,
+        }
+
+    def _column(self, *children: Any) -> w.VBox:
+        return self.kit.make(w.VBox, children=children)
+
+    def _row(self, *children: Any) -> w.HBox:
+        return self.kit.make(w.HBox, children=children)
+
+    # --- the first four tabs ---
+
+    @property
+    def inc(self) -> bool:
+        """Whether the translators' insertions are counted."""
+        return bool(self.text_mode.value)
+
+    def show_summary(self, *_: Any) -> None:
+        """Render the side-by-side summary."""
+        inc = self.inc
+        self.summary_view.value = self.cached(
+            ("summary_html", inc), lambda: summary_html(sp.speaker_summary(self.turns, inc))
         )
 
-    def show_terms(*_: Any) -> None:
-        inc = bool(text_mode.value)
-        terms = parse_query(clean_input(term_box.value))
-        words = cached(("words", inc), lambda: sp.words_per_speaker(turns, inc))
-        hits = kwic(turns, terms, width=50, include_insertions=inc)
-        terms_view.value = terms_html(sp.frequency_from_hits(hits, words), hits, terms)
+    def show_terms(self, *_: Any) -> None:
+        """Render the term's counts and keyword-in-context lines."""
+        inc = self.inc
+        terms = parse_query(clean_input(self.term_box.value))
+        words = self.cached(("words", inc), lambda: sp.words_per_speaker(self.turns, inc))
+        hits = kwic(self.turns, terms, width=50, include_insertions=inc)
+        self.terms_view.value = terms_html(sp.frequency_from_hits(hits, words), hits, terms)
 
-    def show_distinctive(*_: Any) -> None:
-        inc, stops = bool(text_mode.value), bool(stop_box.value)
+    def show_distinctive(self, *_: Any) -> None:
+        """Render each speaker's most distinctive words."""
+        inc, stops = self.inc, bool(self.stop_box.value)
 
         def make() -> pd.DataFrame:
             stop_words = STOP_WORDS if stops else frozenset()
-            return sp.distinctive_words(turns, n=30, include_insertions=inc, stop_words=stop_words)
+            return sp.distinctive_words(
+                self.turns, n=30, include_insertions=inc, stop_words=stop_words
+            )
 
-        top = cached(("distinctive", inc, stops), make)
-        n = int(top_n.value)
-        distinctive_view.value = cached(
+        top = self.cached(("distinctive", inc, stops), make)
+        n = int(self.top_n.value)
+        self.distinctive_view.value = self.cached(
             ("distinctive_html", inc, stops, n),
-            lambda: distinctive_html(top[top["rank"] <= n], speakers),
+            lambda: distinctive_html(top[top["rank"] <= n], self.speakers),
         )
 
-    def show_themes(*_: Any) -> None:
-        shares = cached(("shares",), lambda: sp.theme_shares(turns, themes, codebook))
-        firsts = cached(("firsts",), lambda: sp.theme_firsts(turns, themes, codebook))
-        what = str(measure.value)
-        themes_view.value = cached(
-            ("themes_html", what), lambda: themes_html(shares, firsts, speakers, what)
+    def show_themes(self, *_: Any) -> None:
+        """Render the theme shares."""
+        turns, themes, codebook = self.turns, self.themes, self.codebook
+        shares = self.cached(("shares",), lambda: sp.theme_shares(turns, themes, codebook))
+        firsts = self.cached(("firsts",), lambda: sp.theme_firsts(turns, themes, codebook))
+        what = str(self.measure.value)
+        self.themes_view.value = self.cached(
+            ("themes_html", what), lambda: themes_html(shares, firsts, self.speakers, what)
         )
 
-    def show_flow(*_: Any) -> None:
-        inc = bool(text_mode.value)
-        flow = cached(("flow", inc), lambda: sp.conversation_flow(turns, themes, inc))
-        chosen = str(highlight.value or "")
-        flow_view.value = cached(
-            ("flow_html", inc, chosen), lambda: flow_html(flow, speakers, chosen, labels)
+    def show_flow(self, *_: Any) -> None:
+        """Render the conversation's flow, turn by turn."""
+        inc = self.inc
+        flow = self.cached(
+            ("flow", inc), lambda: sp.conversation_flow(self.turns, self.themes, inc)
+        )
+        chosen = str(self.highlight.value or "")
+        self.flow_view.value = self.cached(
+            ("flow_html", inc, chosen),
+            lambda: flow_html(flow, self.speakers, chosen, self.labels),
         )
 
-    # --- callbacks: the Conversation tab ---
+    def apply_preset(self, change: dict[str, Any]) -> None:
+        """Put a preset's spellings in the term box."""
+        name = change.get("new") or ""
+        if name in ALIASES:
+            self.term_box.value = " | ".join(ALIASES[name])
 
-    def conv_terms() -> tuple[str, ...]:
-        return parse_query(clean_input(conv_term.value))
+    def on_mode(self, *_: Any) -> None:
+        """Counting with or without insertions changes every view but the themes."""
+        self.show_summary()
+        self.show_terms()
+        self.show_distinctive()
+        self.show_flow()
+        self.show_conversation()
 
-    def term_results(terms: tuple[str, ...], inc: bool) -> dict[str, Any]:
+    # --- the Conversation tab: results and renderings ---
+
+    def conv_terms(self) -> tuple[str, ...]:
+        """The Conversation tab's term, as an alias group."""
+        return parse_query(clean_input(self.conv_term.value))
+
+    def term_results(self, terms: tuple[str, ...], inc: bool) -> dict[str, Any]:
+        """A term's per-turn counts, rates, intervals, dispersion and framing."""
+        turns = self.turns
+
         def make() -> dict[str, Any]:
             per_turn = sp.per_turn_counts(turns, terms, inc)
             return {
@@ -1594,9 +1766,12 @@ def speaker_comparison(
                 "framing": sp.framing_uptake(turns, terms, inc, per_turn=per_turn),
             }
 
-        return cached(("term:results", terms, inc), make)
+        return self.cached(("term:results", terms, inc), make)
 
-    def render_shares(inc: bool) -> str:
+    def render_shares(self, inc: bool) -> str:
+        """The word shares with their intervals."""
+        turns = self.turns
+
         def make() -> str:
             per_turn = sp.per_turn_counts(turns, include_insertions=inc)
             return shares_html(
@@ -1607,26 +1782,30 @@ def speaker_comparison(
                 inc,
             )
 
-        return cached(("conv_shares", inc), make)
+        return self.cached(("conv_shares", inc), make)
 
-    def render_term(inc: bool) -> str:
-        terms = conv_terms()
-        size = int(window.value)
+    def render_term(self, inc: bool) -> str:
+        """The term view: rates, where it falls, collocates and framing."""
+        terms = self.conv_terms()
+        size = int(self.window.value)
 
         def make() -> str:
             if not terms:
                 empty = pd.DataFrame()
                 return term_html((), empty, empty, empty, empty, empty, empty, empty)
-            r = term_results(terms, inc)
-            near = sp.collocates(turns, terms, size, include_insertions=inc)
+            r = self.term_results(terms, inc)
+            near = sp.collocates(self.turns, terms, size, include_insertions=inc)
             return term_html(
                 terms, r["per_turn"], r["intervals"], r["comparison"], r["arithmetic"],
                 r["where"], near, r["framing"], size, inc, inline_chart=False,
             )  # fmt: skip
 
-        return cached(("term:html", terms, inc, size), make)
+        return self.cached(("term:html", terms, inc, size), make)
 
-    def stance_results(inc: bool) -> dict[str, Any]:
+    def stance_results(self, inc: bool) -> dict[str, Any]:
+        """Stance-marker hits, per-turn counts, rates and the comparison."""
+        turns, lexicon = self.turns, self.lexicon
+
         def make() -> dict[str, Any]:
             hits = sp.stance_hits(turns, lexicon, inc)
             per_turn = sp.stance_per_turn(turns, lexicon, inc, hits=hits)
@@ -1637,26 +1816,29 @@ def speaker_comparison(
                 "per_turn": per_turn,
             }
 
-        return cached(("stance", inc), make)
+        return self.cached(("stance", inc), make)
 
-    def render_stance(inc: bool) -> str:
-        chosen = str(marker.value or "")
+    def render_stance(self, inc: bool) -> str:
+        """The stance view for the chosen marker."""
+        chosen = str(self.marker.value or "")
 
         def make() -> str:
-            r = stance_results(inc)
+            r = self.stance_results(inc)
             return stance_html(
-                r["rates"], r["comparison"], r["hits"], lexicon, chosen, r["per_turn"], inc
+                r["rates"], r["comparison"], r["hits"], self.lexicon, chosen, r["per_turn"], inc
             )
 
-        return cached(("stance_html", inc, chosen), make)
+        return self.cached(("stance_html", inc, chosen), make)
 
-    def render_uptake(inc: bool) -> str:
-        terms = conv_terms()
+    def render_uptake(self, inc: bool) -> str:
+        """The uptake view: whose words come back, and the framing of the presets and the term."""
+        terms = self.conv_terms()
+        turns = self.turns
 
         def make() -> str:
-            per = cached(("uptake_turns", inc), lambda: sp.uptake_per_turn(turns, inc))
-            summary = cached(("uptake", inc), lambda: sp.uptake(turns, inc))
-            comparison = cached(
+            per = self.cached(("uptake_turns", inc), lambda: sp.uptake_per_turn(turns, inc))
+            summary = self.cached(("uptake", inc), lambda: sp.uptake(turns, inc))
+            comparison = self.cached(
                 ("uptake_cmp", inc),
                 lambda: sp.rate_comparison(
                     per, "taken", "content_words", 1.0, what="words taken up"
@@ -1668,112 +1850,144 @@ def speaker_comparison(
             framing = sp.framing_summary(turns, presets + extra, inc)
             return uptake_html(summary, comparison, per, framing, inc)
 
-        return cached(("term:uptake_html", terms, inc), make)
+        return self.cached(("term:uptake_html", terms, inc), make)
 
-    def render_agenda() -> str:
+    def render_agenda(self) -> str:
+        """The agenda view: initiative, theme runs, subject changes, questions."""
+        turns, themes, codebook = self.turns, self.themes, self.codebook
+
         def make() -> str:
             return agenda_html(
                 sp.initiative(turns, themes, codebook),
                 sp.theme_runs(turns, themes, codebook),
                 sp.subject_changes(turns, themes, codebook),
                 sp.question_answers(turns),
-                speakers,
-                len(turn_info),
+                self.speakers,
+                len(self.turn_info),
             )
 
-        return cached(("agenda_html",), make)
+        return self.cached(("agenda_html",), make)
 
-    def marked_turns(
-        view: str, inc: bool
-    ) -> tuple[list[int], str, dict[int, list[tuple[int, int]]]]:
-        """The turns the current view points at, what is highlighted, and where (published text)."""
-        terms = conv_terms()
+    # --- the Conversation tab: which turns a view points at ---
+
+    def marked_turns(self, view: str, inc: bool) -> _Marked:
+        """The turns the current view points at, what is highlighted, and where (published)."""
+        terms = self.conv_terms()
         if view in ("term", "uptake") and terms:
-            per_turn = term_results(terms, inc)["per_turn"]
-            marked = [int(t) for t in per_turn.loc[per_turn["hits"] > 0, "turn"]]
-            spans = {t: find_term(turn_info[t][1], terms) for t in marked}
-            return marked, f"uses of {' | '.join(terms)}", spans
-        if view == "stance" and marker.value:
-            hits = stance_results(inc)["hits"]
-            mine = hits[hits["category"] == marker.value]
-            marked = sorted({int(t) for t in mine["turn"]})
-            label = sp.STANCE_CATEGORIES.get(str(marker.value), str(marker.value))
-            published = cached(
-                ("stance_pub",), lambda: sp.stance_hits(turns, lexicon, True, width=0)
-            )
-            pub = published[published["category"] == marker.value]
-            spans = {
-                t: list(zip(part["start"], part["end"], strict=True))
-                for t, part in pub.groupby("turn")
-            }
-            return marked, f"{label} markers", spans
+            return self._marked_by_term(terms, inc)
+        if view == "stance" and self.marker.value:
+            return self._marked_by_stance(str(self.marker.value), inc)
         if view == "agenda":
-            qa = cached(("qa",), lambda: sp.question_answers(turns))
-            changes = cached(("changes",), lambda: sp.subject_changes(turns, themes, codebook))
-            marked = sorted(
-                set(changes.loc[changes["changes_subject"], "turn"].astype(int))
-                | set(qa["turn"].astype(int))
-            )
-            return marked, "", {}
-        return list(turn_info), "", {}
+            return self._marked_by_agenda(), "", {}
+        return list(self.turn_info), "", {}
 
-    def show_passage(*_: Any) -> None:
-        turn = turn_pick.value
-        if turn is None or turn not in turn_info:
-            passage_view.value = passage_html(None, "", "", [], "No turn to show.")
-            return
-        marked, what = state["marked"], state["what"]
-        spans = tuple(state["marks"].get(turn, ()))
+    def _marked_by_term(self, terms: tuple[str, ...], inc: bool) -> _Marked:
+        per_turn = self.term_results(terms, inc)["per_turn"]
+        marked = [int(t) for t in per_turn.loc[per_turn["hits"] > 0, "turn"]]
+        spans = {t: find_term(self.turn_info[t][1], terms) for t in marked}
+        return marked, f"uses of {' | '.join(terms)}", spans
 
-        def make() -> str:
-            speaker, text = turn_info[turn]
+    def _marked_by_stance(self, category: str, inc: bool) -> _Marked:
+        hits = self.stance_results(inc)["hits"]
+        mine = hits[hits["category"] == category]
+        marked = sorted({int(t) for t in mine["turn"]})
+        label = sp.STANCE_CATEGORIES.get(category, category)
+        published = self.cached(
+            ("stance_pub",), lambda: sp.stance_hits(self.turns, self.lexicon, True, width=0)
+        )
+        pub = published[published["category"] == category]
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for t, start, end in zip(pub["turn"], pub["start"], pub["end"], strict=True):
+            spans.setdefault(int(t), []).append((int(start), int(end)))
+        return marked, f"{label} markers", spans
+
+    def _marked_by_agenda(self) -> list[int]:
+        turns, themes, codebook = self.turns, self.themes, self.codebook
+        qa = self.cached(("qa",), lambda: sp.question_answers(turns))
+        changes = self.cached(("changes",), lambda: sp.subject_changes(turns, themes, codebook))
+        return sorted(
+            set(changes.loc[changes["changes_subject"], "turn"].astype(int))
+            | set(qa["turn"].astype(int))
+        )
+
+    # --- the Conversation tab: callbacks ---
+
+    def _passage_status(self, turn: int, speaker: str, spans: tuple[Any, ...]) -> str:
+        marked, total = self.marked, len(self.turn_info)
+        where = ""
+        if len(marked) < total:
             where = (
                 f"marked turn {marked.index(turn) + 1} of {len(marked)}"
-                if turn in marked and len(marked) < len(turn_info)
-                else ("not one of the marked turns" if len(marked) < len(turn_info) else "")
+                if turn in marked
+                else "not one of the marked turns"
             )
-            status = f"Turn {turn} of {len(turn_info)}, {speaker}" + (f": {where}" if where else "")
-            if spans and what:
-                status += f"; {len(spans)} highlighted"
-            return passage_html(turn, speaker, text, spans, status + ".", what)
+        status = f"Turn {turn} of {total}, {speaker}" + (f": {where}" if where else "")
+        if spans and self.what:
+            status += f"; {len(spans)} highlighted"
+        return status + "."
 
-        passage_view.value = cached(("term:passage", turn, tuple(marked), what, spans), make)
-
-    def show_conversation(*_: Any) -> None:
-        if not state["opened"]:
+    def show_passage(self, *_: Any) -> None:
+        """Show the chosen turn, its marked words highlighted."""
+        turn = self.turn_pick.value
+        if turn is None or turn not in self.turn_info:
+            self.passage_view.value = passage_html(None, "", "", [], "No turn to show.")
             return
-        inc = bool(text_mode.value)
-        view = str(conv_view.value)
-        conv_term.disabled = view not in ("term", "uptake")
-        window.disabled = view != "term"
-        marker.disabled = view != "stance"
+        what = self.what
+        spans = tuple(self.marks.get(turn, ()))
+
+        def make() -> str:
+            speaker, text = self.turn_info[turn]
+            status = self._passage_status(turn, speaker, spans)
+            return passage_html(turn, speaker, text, spans, status, what)
+
+        self.passage_view.value = self.cached(
+            ("term:passage", turn, tuple(self.marked), what, spans), make
+        )
+
+    def _render_view(self, view: str, inc: bool) -> str:
+        if view == "agenda":
+            return self.render_agenda()
         render = {
-            "shares": lambda: render_shares(inc),
-            "term": lambda: render_term(inc),
-            "stance": lambda: render_stance(inc),
-            "uptake": lambda: render_uptake(inc),
-            "agenda": render_agenda,
+            "shares": self.render_shares,
+            "term": self.render_term,
+            "stance": self.render_stance,
+            "uptake": self.render_uptake,
         }[view]
-        conversation_view.value = render()
-        terms = conv_terms()
+        return render(inc)
+
+    def _show_strip(self, view: str, inc: bool, terms: tuple[str, ...]) -> None:
         strip = ""
         if view == "term" and terms:
-            r = term_results(terms, inc)
-            strip = cached(
+            r = self.term_results(terms, inc)
+            strip = self.cached(
                 ("term:strip", terms, inc),
-                lambda: strip_svg(r["where"], r["per_turn"], speakers),
+                lambda: strip_svg(r["where"], r["per_turn"], self.speakers),
             )
-        strip_chart.svg = strip
-        strip_chart.layout.display = None if strip else "none"
-        key = (view, inc, terms, str(marker.value or "")) if view != "agenda" else (view,)
-        state["marked"], state["what"], state["marks"] = cached(
-            ("term:marked", *key), lambda: marked_turns(view, inc)
-        )
-        show_passage()
+        self.strip_chart.svg = strip
+        self.strip_chart.layout.display = None if strip else "none"
 
-    def step(delta: int) -> None:
-        marked = state["marked"] or list(turn_info)
-        current = turn_pick.value
+    def show_conversation(self, *_: Any) -> None:
+        """Render the chosen Conversation view, its strip, and the turns it points at."""
+        if not self.opened:
+            return
+        inc = self.inc
+        view = str(self.conv_view.value)
+        self.conv_term.disabled = view not in ("term", "uptake")
+        self.window.disabled = view != "term"
+        self.marker.disabled = view != "stance"
+        self.conversation_view.value = self._render_view(view, inc)
+        terms = self.conv_terms()
+        self._show_strip(view, inc, terms)
+        key = (view, inc, terms, str(self.marker.value or "")) if view != "agenda" else (view,)
+        self.marked, self.what, self.marks = self.cached(
+            ("term:marked", *key), lambda: self.marked_turns(view, inc)
+        )
+        self.show_passage()
+
+    def step(self, delta: int) -> None:
+        """Go to the next (``delta > 0``) or previous marked turn, wrapping round."""
+        marked = self.marked or list(self.turn_info)
+        current = self.turn_pick.value
         if delta > 0:
             after = [t for t in marked if current is None or t > current]
             target = after[0] if after else marked[0]
@@ -1781,119 +1995,20 @@ def speaker_comparison(
             before = [t for t in marked if current is None or t < current]
             target = before[-1] if before else marked[-1]
         if target == current:
-            show_passage()
+            self.show_passage()
         else:
-            turn_pick.value = target
+            self.turn_pick.value = target
 
-    def on_tab(change: dict[str, Any]) -> None:
-        if change.get("new") == 4 and not state["opened"]:
-            state["opened"] = True
+    def on_tab(self, change: dict[str, Any]) -> None:
+        """Compute the Conversation tab the first time it is opened."""
+        if change.get("new") == 4 and not self.opened:
+            self.opened = True
             # Shown while the resampling runs (a second or so, once).
-            conversation_view.value = _message("Working out the measures …")
-            show_conversation()
+            self.conversation_view.value = _message("Working out the measures …")
+            self.show_conversation()
 
-    def apply_preset(change: dict[str, Any]) -> None:
-        name = change.get("new") or ""
-        if name in ALIASES:
-            term_box.value = " | ".join(ALIASES[name])
-
-    def on_mode(*_: Any) -> None:
-        show_summary()
-        show_terms()
-        show_distinctive()
-        show_flow()
-        show_conversation()
-
-    text_mode.observe(on_mode, names="value")
-    preset.observe(apply_preset, names="value")
-    term_box.observe(show_terms, names="value")
-    top_n.observe(show_distinctive, names="value")
-    stop_box.observe(show_distinctive, names="value")
-    measure.observe(show_themes, names="value")
-    highlight.observe(show_flow, names="value")
-    for control in (conv_view, conv_term, window, marker):
-        control.observe(show_conversation, names="value")
-    turn_pick.observe(show_passage, names="value")
-
-    def pick_stroke(change: dict[str, Any]) -> None:
+    def pick_stroke(self, change: dict[str, Any]) -> None:
+        """A stroke picked in the dispersion strip opens its turn."""
         chosen = str(change.get("new") or "")
-        if chosen.isdigit() and int(chosen) in turn_info:
-            turn_pick.value = int(chosen)
-
-    strip_chart.observe(pick_stroke, names="selected")
-    previous_btn.on_click(lambda _: step(-1))
-    next_btn.on_click(lambda _: step(+1))
-
-    for show in (show_summary, show_terms, show_distinctive, show_themes, show_flow):
-        show()
-    passage_view.value = passage_html(
-        None, "", "", [], "Open the Conversation tab to compute its measures."
-    )
-
-    def column(*children: Any) -> w.VBox:
-        return kit.make(w.VBox, children=children)
-
-    def row(*children: Any) -> w.HBox:
-        return kit.make(w.HBox, children=children)
-
-    tabs = kit.make(
-        w.Tab,
-        children=[
-            column(row(preset, term_box), terms_view),
-            column(row(top_n, stop_box), distinctive_view),
-            column(measure, themes_view),
-            column(highlight, flow_view),
-            column(
-                conv_view,
-                row(conv_term, window, marker),
-                conversation_view,
-                strip_chart,
-                row(turn_pick, previous_btn, next_btn),
-                passage_view,
-            ),
-        ],
-    )
-    for k, title in enumerate(
-        ["Words and terms", "Distinctive words", "Themes", "Flow", "Conversation"]
-    ):
-        tabs.set_title(k, title)
-    tabs.observe(on_tab, names="selected_index")
-
-    box = column(
-        kit.html(style_tag()),
-        kit.guard(),
-        kit.html("<h3>Who speaks, and how</h3>"),
-        text_mode,
-        summary_view,
-        tabs,
-    )
-    box.add_class("p63")
-    box.add_class("p63-speaker-comparison")
-    box.controls = {
-        "text": text_mode,
-        "preset": preset,
-        "term": term_box,
-        "top_n": top_n,
-        "stop_words": stop_box,
-        "measure": measure,
-        "highlight": highlight,
-        "tabs": tabs,
-        "conv_view": conv_view,
-        "conv_term": conv_term,
-        "window": window,
-        "marker": marker,
-        "turn": turn_pick,
-        "previous": previous_btn,
-        "next": next_btn,
-    }
-    box.views = {
-        "summary": summary_view,
-        "terms": terms_view,
-        "distinctive": distinctive_view,
-        "themes": themes_view,
-        "flow": flow_view,
-        "conversation": conversation_view,
-        "passage": passage_view,
-        "strip": strip_chart,
-    }
-    return box
+        if chosen.isdigit() and int(chosen) in self.turn_info:
+            self.turn_pick.value = int(chosen)
