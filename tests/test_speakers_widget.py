@@ -51,17 +51,35 @@ SAFE_TAGS = {
 }  # fmt: skip
 
 
+def every_tab_opened(box: w.VBox) -> w.VBox:
+    """Open each tab once, as a learner clicking through them would (tabs render when opened)."""
+    for index in range(5):
+        box.controls["tabs"].selected_index = index
+    box.controls["tabs"].selected_index = 0
+    return box
+
+
 @pytest.fixture(scope="module")
 def widget() -> w.VBox:
-    return speaker_comparison()
+    return every_tab_opened(speaker_comparison())
+
+
+def test_tabs_are_rendered_when_first_opened():
+    box = speaker_comparison()
+    assert "Working out this view" in box.views["themes"].value
+    assert "<table" in box.views["terms"].value  # the first tab is ready at once
+    box.controls["tabs"].selected_index = 2
+    assert "<table" in box.views["themes"].value
+    assert "Working out this view" in box.views["flow"].value
 
 
 TAB_TITLES = ["Words and terms", "Distinctive words", "Themes", "Flow", "Conversation"]
 
 
 def opened(**kwargs) -> w.VBox:
-    """A widget with its Conversation tab opened (computed on first opening)."""
-    box = speaker_comparison(**kwargs)
+    """A widget with every tab opened, ending on the Conversation tab (each is computed when
+    first opened)."""
+    box = every_tab_opened(speaker_comparison(**kwargs))
     box.controls["tabs"].selected_index = 4
     return box
 
@@ -137,7 +155,7 @@ def test_initial_view_shows_the_summary_and_khrushchev(widget):
 
 
 def test_typing_a_term_updates_counts_and_kwic():
-    box = speaker_comparison(term="")
+    box = every_tab_opened(speaker_comparison(term=""))
     box.controls["term"].value = "Pravda"
     html = box.views["terms"].value
     assert html.count("<mark>Pravda</mark>") == 4
@@ -145,7 +163,7 @@ def test_typing_a_term_updates_counts_and_kwic():
 
 
 def test_preset_fills_the_term_box_with_its_aliases():
-    box = speaker_comparison()
+    box = every_tab_opened(speaker_comparison())
     box.controls["preset"].value = "Soviet party"
     assert box.controls["term"].value == " | ".join(ALIASES["Soviet party"])
     html = box.views["terms"].value
@@ -155,7 +173,7 @@ def test_preset_fills_the_term_box_with_its_aliases():
 
 
 def test_insertion_toggle_changes_counts_everywhere():
-    box = speaker_comparison(term="Khrushchev")
+    box = every_tab_opened(speaker_comparison(term="Khrushchev"))
     before = box.views["terms"].value
     assert "inside a translators" in before
     box.controls["text"].value = False
@@ -168,7 +186,7 @@ def test_insertion_toggle_changes_counts_everywhere():
 
 
 def test_distinctive_words_slider_and_stop_list():
-    box = speaker_comparison()
+    box = every_tab_opened(speaker_comparison())
     box.controls["top_n"].value = 5
     html = box.views["distinctive"].value
     rows = html.count("<tr><td>")
@@ -180,7 +198,7 @@ def test_distinctive_words_slider_and_stop_list():
 
 
 def test_themes_view_measure_switch_and_text_alternative():
-    box = speaker_comparison()
+    box = every_tab_opened(speaker_comparison())
     html = box.views["themes"].value
     assert 'role="img"' in html
     assert "aria-label=" in html
@@ -192,7 +210,7 @@ def test_themes_view_measure_switch_and_text_alternative():
 
 
 def test_flow_view_highlight_and_table():
-    box = speaker_comparison()
+    box = every_tab_opened(speaker_comparison())
     box.controls["highlight"].value = "stalin"
     html = box.views["flow"].value
     assert "Highlighted: Stalin." in html
@@ -205,7 +223,7 @@ def test_flow_view_highlight_and_table():
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_terms_are_escaped_and_never_raise(value):
-    box = speaker_comparison(term="")
+    box = every_tab_opened(speaker_comparison(term=""))
     box.controls["term"].value = value
     html = box.views["terms"].value
     assert tags(html) <= SAFE_TAGS
@@ -215,7 +233,7 @@ def test_hostile_terms_are_escaped_and_never_raise(value):
 
 
 def test_hostile_term_at_build_time_is_cleaned():
-    box = speaker_comparison(term="<script>" + "y" * 5000)
+    box = every_tab_opened(speaker_comparison(term="<script>" + "y" * 5000))
     assert len(box.controls["term"].value) <= 200
     assert "<script>" not in box.views["terms"].value
 
@@ -230,7 +248,7 @@ def test_hostile_values_in_the_data_are_escaped():
     )
     themes = pd.DataFrame({"turn": [1, 2], "theme": ["<i>x</i>", "stalin"]})
     codebook = pd.DataFrame({"theme": ["<i>x</i>", "stalin"], "label": ["<u>X</u>", "Stalin"]})
-    box = speaker_comparison(turns, themes, codebook, term="Stalin")
+    box = every_tab_opened(speaker_comparison(turns, themes, codebook, term="Stalin"))
     box.controls["highlight"].value = "<i>x</i>"
     for view in box.views.values():
         assert tags(view.value) <= SAFE_TAGS
@@ -240,14 +258,14 @@ def test_hostile_values_in_the_data_are_escaped():
 
 @pytest.mark.parametrize("value", [-5, 10**6])
 def test_out_of_range_slider_values_are_clamped(value):
-    box = speaker_comparison()
+    box = every_tab_opened(speaker_comparison())
     box.controls["top_n"].value = value
     assert 5 <= box.controls["top_n"].value <= 30
     assert "<table" in box.views["distinctive"].value
 
 
 def test_bad_dropdown_values_are_refused_without_breaking_the_view():
-    box = speaker_comparison()
+    box = every_tab_opened(speaker_comparison())
     for name, bad in (("measure", "<script>"), ("highlight", "nope"), ("preset", "nope")):
         with pytest.raises(Exception, match="Invalid selection"):
             box.controls[name].value = bad

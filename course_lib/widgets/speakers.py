@@ -1439,20 +1439,19 @@ class _Comparison:
         self.memo = Memo(limit=700)
         self.kit = Kit()  # shared layouts and styles: no callback below changes one
         self.opened = False
+        # Tabs other than the first are rendered when first opened (most learners open one or
+        # two), which keeps the builder cheap in a lesson's kernel.
+        self.seen_tabs = {0}
         self.marked: list[int] = []
         self.what = ""
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self._make_tab_controls(term)
         self._make_conversation_controls()
         self._wire()
-        for show in (
-            self.show_summary,
-            self.show_terms,
-            self.show_distinctive,
-            self.show_themes,
-            self.show_flow,
-        ):
+        for show in (self.show_summary, self.show_terms):
             show()
+        for view in (self.distinctive_view, self.themes_view, self.flow_view):
+            view.value = _message("Working out this view …")
         self.passage_view.value = passage_html(
             None, "", "", [], "Open the Conversation tab to compute its measures."
         )
@@ -1693,7 +1692,9 @@ class _Comparison:
         self.terms_view.value = terms_html(sp.frequency_from_hits(hits, words), hits, terms)
 
     def show_distinctive(self, *_: Any) -> None:
-        """Render each speaker's most distinctive words."""
+        """Render each speaker's most distinctive words (once its tab has been opened)."""
+        if 1 not in self.seen_tabs:
+            return
         inc, stops = self.inc, bool(self.stop_box.value)
 
         def make() -> pd.DataFrame:
@@ -1710,7 +1711,9 @@ class _Comparison:
         )
 
     def show_themes(self, *_: Any) -> None:
-        """Render the theme shares."""
+        """Render the theme shares (once its tab has been opened)."""
+        if 2 not in self.seen_tabs:
+            return
         turns, themes, codebook = self.turns, self.themes, self.codebook
         shares = self.cached(("shares",), lambda: sp.theme_shares(turns, themes, codebook))
         firsts = self.cached(("firsts",), lambda: sp.theme_firsts(turns, themes, codebook))
@@ -1720,7 +1723,9 @@ class _Comparison:
         )
 
     def show_flow(self, *_: Any) -> None:
-        """Render the conversation's flow, turn by turn."""
+        """Render the conversation's flow, turn by turn (once its tab has been opened)."""
+        if 3 not in self.seen_tabs:
+            return
         inc = self.inc
         flow = self.cached(
             ("flow", inc), lambda: sp.conversation_flow(self.turns, self.themes, inc)
@@ -2000,8 +2005,13 @@ class _Comparison:
             self.turn_pick.value = target
 
     def on_tab(self, change: dict[str, Any]) -> None:
-        """Compute the Conversation tab the first time it is opened."""
-        if change.get("new") == 4 and not self.opened:
+        """Compute a tab the first time it is opened."""
+        index = change.get("new")
+        lazy = {1: self.show_distinctive, 2: self.show_themes, 3: self.show_flow}
+        if index in lazy and index not in self.seen_tabs:
+            self.seen_tabs.add(index)
+            lazy[index]()
+        if index == 4 and not self.opened:
             self.opened = True
             # Shown while the resampling runs (a second or so, once).
             self.conversation_view.value = _message("Working out the measures …")
