@@ -648,9 +648,9 @@ def _new_widgets(build_it):
 def test_widget_shares_layouts_and_styles(turns):
     box, made = _new_widgets(lambda: build(turns))
     kinds = [type(x).__name__ for x in made]
-    assert kinds.count("Layout") <= 9
+    assert kinds.count("Layout") <= 10  # 9, and the record picker's
     assert sum(k.endswith("Style") for k in kinds) <= 7
-    assert len(made) <= 71  # 70, and the keyboard guard
+    assert len(made) <= 75  # 70, the keyboard guard and the record picker (a row, two controls)
     c = box.controls
     rubric = list(c["rubric"].values())
     assert len({id(r.layout) for r in rubric}) == 1
@@ -706,3 +706,17 @@ def test_without_threads_or_a_loop_a_change_is_saved_at_once(monkeypatch):
         clock.now += 0.1
     assert len(saves) == 3
     assert d.pending is False
+
+
+def test_the_picker_cites_other_records_of_the_corroboration_set(tmp_path):
+    from course_lib.documents import cite_document, load_documents
+
+    box = capstone(folder=tmp_path)
+    c = box.controls
+    c["cite"].click()
+    assert "Choose a record" in c["picker_status"].value
+    doc_id = str(load_documents()["doc_id"].iloc[0])
+    assert doc_id in [v for _, v in c["record"].options]
+    c["record"].value = doc_id
+    c["cite"].click()
+    assert c["essay"].value.endswith(f"({cite_document(doc_id)})")

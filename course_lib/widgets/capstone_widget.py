@@ -63,6 +63,26 @@ def _check_html(report: dict[str, Any]) -> str:
     return _part("check", {**report, "cited": cited})
 
 
+def _record_options() -> list[tuple[str, str]]:
+    """``(label, doc_id)`` for each record of the corroboration set; none if it cannot load."""
+    try:
+        from course_lib.data import to_records
+        from course_lib.documents import load_documents
+
+        return [
+            (f"{r['date']} · {r['side']} · {r['title']}", str(r["doc_id"]))
+            for r in to_records(load_documents())
+        ]
+    except Exception:  # a missing or damaged editorial table must not break the capstone
+        return []
+
+
+def _record_citation(doc_id: str) -> str:
+    from course_lib.documents import cite_document
+
+    return cite_document(doc_id)
+
+
 class CapstoneView:
     """The capstone's controls and their wiring. Build it with :func:`capstone`.
 
@@ -177,6 +197,21 @@ class CapstoneView:
             tooltip="Append the last quotation to the essay",
             layout=auto,
         )
+        # Other records of the corroboration set: cite one in the essay, beside the minutes.
+        self.record = kit.make(
+            w.Dropdown,
+            options=[("(choose another record to cite)", ""), *_record_options()],
+            value="",
+            description="Other records",
+            style={"description_width": "initial"},
+            layout={"width": "auto", "max_width": "100%"},
+        )
+        self.cite = kit.make(
+            w.Button,
+            description="Insert its citation into essay",
+            tooltip="Append the chosen record's citation to the essay",
+            layout=auto,
+        )
         self.picker_status = kit.html(status_html(""))
         self.evidence = kit.html(_evidence_html(self.state.evidence))
         self.copy = kit.make(
@@ -248,6 +283,7 @@ class CapstoneView:
         self.add.on_click(self._on_add)
         self.remove.on_click(self._on_remove)
         self.insert.on_click(self._on_insert)
+        self.cite.on_click(self._on_cite)
         self.essay.observe(self._on_essay, names="value")
         self.name.observe(self._on_name, names="value")
         self.format.observe(self._on_format, names="value")
@@ -273,6 +309,7 @@ class CapstoneView:
                 self.sentence,
                 self.quote,
                 kit.make(w.HBox, children=[self.add, self.remove, self.insert]),
+                kit.make(w.HBox, children=[self.record, self.cite]),
                 self.picker_status,
                 self.evidence,
                 self.copy,
@@ -425,6 +462,16 @@ class CapstoneView:
         self.essay.value = (self.essay.value.rstrip() + " " + line).strip()
         self._save_now()
 
+    def _on_cite(self, _button: Any) -> None:
+        if not self.record.value:
+            self.picker_status.value = status_html("Choose a record to cite first.")
+            self._blur()
+            return
+        line = f"({_record_citation(self.record.value)})"
+        self.essay.value = (self.essay.value.rstrip() + " " + line).strip()
+        self.picker_status.value = status_html("Citation added to the end of your essay.")
+        self._save_now()
+
     def _on_essay(self, change: dict[str, Any]) -> None:
         if self.syncing:
             return
@@ -513,6 +560,8 @@ def capstone(
         "add": view.add,
         "remove": view.remove,
         "insert": view.insert,
+        "record": view.record,
+        "cite": view.cite,
         "picker_status": view.picker_status,
         "evidence": view.evidence,
         "copy": view.copy,
