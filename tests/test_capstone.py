@@ -650,7 +650,9 @@ def test_widget_shares_layouts_and_styles(turns):
     kinds = [type(x).__name__ for x in made]
     assert kinds.count("Layout") <= 10  # 9, and the record picker's
     assert sum(k.endswith("Style") for k in kinds) <= 7
-    assert len(made) <= 76  # 70, the keyboard guard and the record picker (a row, two controls, a style)
+    assert (
+        len(made) <= 76
+    )  # 70, the keyboard guard and the record picker (a row, two controls, a style)
     c = box.controls
     rubric = list(c["rubric"].values())
     assert len({id(r.layout) for r in rubric}) == 1
