@@ -53,3 +53,32 @@ def minutes(source_text):
 def _answers_in_tmp(tmp_path, monkeypatch):
     """Never let a test write learners' answers into the real home folder."""
     monkeypatch.setenv("PYONGYANG1963_ANSWERS", str(tmp_path / "answers"))
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    """The one Playwright (sync API) of a test session.
+
+    Playwright's sync API cannot be started twice in one thread, so every browser a test needs is
+    launched from this one instance (tests/browser's ``browser``, the hub test's, the dashboard's
+    and the export tests').
+    """
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright()
+    pw = manager.start()
+    try:
+        yield pw
+    finally:
+        pw.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the tests that drive a real browser last, in their collected order.
+
+    Playwright's sync API leaves its event loop registered as the thread's running loop while it
+    is started, and code that schedules work on a running loop (the capstone's debounced save)
+    would then wait for a loop that never turns. Starting the session's one Playwright only after
+    every other test keeps those tests in the world they are written for.
+    """
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("browser") is not None)

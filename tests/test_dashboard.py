@@ -328,12 +328,10 @@ def test_notebook_runs_on_a_synthetic_class(tmp_path):
 
 
 @pytest.mark.browser
-def test_dashboard_reads_in_voila_without_code(tmp_path):
+def test_dashboard_reads_in_voila_without_code(tmp_path, playwright_session):
     """Voila runs the notebook and shows the dashboard at 800 px, no code, every chart there."""
     import os
     import shutil
-
-    from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import BIN, CHROMIUM, CHROMIUM_ARGS, _start, _stop, free_port
 
@@ -356,20 +354,20 @@ def test_dashboard_reads_in_voila_without_code(tmp_path):
     base = f"http://127.0.0.1:{port}"
     proc = _start(cmd, env, served, tmp_path / "voila.log", f"{base}/")
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 800, "height": 1000})
-                page.goto(f"{base}/voila/render/class_dashboard.ipynb", timeout=120_000)
-                page.wait_for_selector("#p63-dash-summary", timeout=120_000)
-                assert page.locator("figure.p63-dash-figure").count() == 5
-                assert page.locator("text=make_class(").count() == 0  # no code shown
-                assert "(0 lost)" in page.inner_text("#p63-dash-summary + p")
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= 800  # nothing wider than the window
-                page.locator("summary", has_text="The numbers as a table").first.click()
-                assert page.locator("details[open] table").count() >= 2
-            finally:
-                browser.close()
+        # One Playwright per session (tests/conftest.py): a browser launched from it.
+        browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 800, "height": 1000})
+            page.goto(f"{base}/voila/render/class_dashboard.ipynb", timeout=120_000)
+            page.wait_for_selector("#p63-dash-summary", timeout=120_000)
+            assert page.locator("figure.p63-dash-figure").count() == 5
+            assert page.locator("text=make_class(").count() == 0  # no code shown
+            assert "(0 lost)" in page.inner_text("#p63-dash-summary + p")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 800  # nothing wider than the window
+            page.locator("summary", has_text="The numbers as a table").first.click()
+            assert page.locator("details[open] table").count() >= 2
+        finally:
+            browser.close()
     finally:
         _stop(proc)

@@ -415,11 +415,9 @@ def _jupyterquiz_page(path: Path) -> str:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("which", ["bank", "hostile_bank"])
-def test_jupyterquiz_renders_it_in_a_browser(which, request, tmp_path):
+def test_jupyterquiz_renders_it_in_a_browser(which, request, tmp_path, playwright_session):
     """jupyterquiz's JavaScript builds every question from the JSON, with our texts, and marks
     the right answer right; nothing in a text runs as markup."""
-    from playwright.sync_api import sync_playwright
-
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
     chosen = request.getfixturevalue(which)
@@ -429,38 +427,38 @@ def test_jupyterquiz_renders_it_in_a_browser(which, request, tmp_path):
     carried = [q for q in chosen if q["type"] not in ("ordering", "short_answer")]
     errors: list[str] = []
     dialogs: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.route("**/*", lambda route: route.abort())  # no network
-            page.set_content(_jupyterquiz_page(path))
-            page.wait_for_selector(".Quiz")
-            quizzes = page.locator(".Quiz")
-            assert quizzes.count() == len(items)
-            for i, q in enumerate(carried):
-                quiz = quizzes.nth(i)
-                text = quiz.locator("[id^=quizQn]").inner_text()
-                assert " ".join(text.split()) == " ".join(f"{q['id']}: {_prompt(q)}".split())
-                buttons = quiz.locator(".MCButton")
-                assert buttons.count() == len(q["options"])
-                shown = [
-                    " ".join(buttons.nth(j).inner_text().split()) for j in range(buttons.count())
-                ]
-                assert shown == [" ".join(t.split()) for t in _expected_options(q)]
-            first = next(i for i, q in enumerate(carried) if q["type"] == "single_choice")
-            q = carried[first]
-            right = next(j for j, o in enumerate(q["options"]) if o["correct"])
-            quizzes.nth(first).locator(".MCButton").nth(right).click()
-            feedback = quizzes.nth(first).locator(".Feedback")
-            assert "correct" in (feedback.get_attribute("class") or "")
-            assert " ".join(feedback.inner_text().split()) == " ".join(
-                q["options"][right]["feedback"].split()
-            )
-        finally:
-            browser.close()
+    # One Playwright per session (tests/conftest.py): a browser launched from it.
+    browser = playwright_session.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    try:
+        page = browser.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.route("**/*", lambda route: route.abort())  # no network
+        page.set_content(_jupyterquiz_page(path))
+        page.wait_for_selector(".Quiz")
+        quizzes = page.locator(".Quiz")
+        assert quizzes.count() == len(items)
+        for i, q in enumerate(carried):
+            quiz = quizzes.nth(i)
+            text = quiz.locator("[id^=quizQn]").inner_text()
+            assert " ".join(text.split()) == " ".join(f"{q['id']}: {_prompt(q)}".split())
+            buttons = quiz.locator(".MCButton")
+            assert buttons.count() == len(q["options"])
+            shown = [" ".join(buttons.nth(j).inner_text().split()) for j in range(buttons.count())]
+            assert shown == [" ".join(t.split()) for t in _expected_options(q)]
+        first = next(i for i, q in enumerate(carried) if q["type"] == "single_choice")
+        q = carried[first]
+        right = next(j for j, o in enumerate(q["options"]) if o["correct"])
+        quizzes.nth(first).locator(".MCButton").nth(right).click()
+        feedback = quizzes.nth(first).locator(".Feedback")
+        assert "correct" in (feedback.get_attribute("class") or "")
+        assert " ".join(feedback.inner_text().split()) == " ".join(
+            q["options"][right]["feedback"].split()
+        )
+    finally:
+        browser.close()
     assert errors == []
     assert dialogs == []

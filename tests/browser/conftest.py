@@ -200,18 +200,17 @@ def voila(served_root, jupyter_env, tmp_path_factory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium under Playwright's sync API."""
-    from playwright.sync_api import sync_playwright
-
+def browser(playwright_session) -> Iterator[object]:
+    """Headless Debian Chromium under Playwright's sync API (the session's one Playwright)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps`")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = playwright_session.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture
