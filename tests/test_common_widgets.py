@@ -134,3 +134,15 @@ def test_every_builder_is_a_plain_function_whatever_was_imported_first(name):
         importlib.import_module(f"course_lib.widgets.{module}")
     assert inspect.isfunction(getattr(widgets, name))
     assert name in dir(widgets)
+
+
+def test_document_card_is_a_course_widget_root_from_the_template():
+    """The card carries the stylesheet and the class the stylesheet and browser tests look for;
+    its link goes through the http(s) rule."""
+    card = document_card()
+    assert {"p63", "p63-document-card"} <= set(card._dom_classes)
+    assert card.value.startswith("<style>")
+    assert '<p class="p63-cite"><strong>Cite as:</strong>' in card.value
+    html = document_card_html({"url": "javascript:alert(1)", "citation": "<b>x</b>"})
+    assert "href" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html

@@ -6,13 +6,13 @@ from typing import Any
 
 import ipywidgets as w
 
-from course_lib.widgets._common import esc
+from course_lib.templating import render, style_tag
 
 __all__ = ["document_card", "document_card_html"]
 
 
 def document_card_html(doc: dict[str, Any]) -> str:
-    """Render the document's header as an HTML card (every value escaped).
+    """Render the document's header as an HTML card (``document_card.html.j2``, autoescaped).
 
     Parameters
     ----------
@@ -43,16 +43,13 @@ def document_card_html(doc: dict[str, Any]) -> str:
         ("Note-takers", ", ".join(doc.get("documentation", []))),
         ("Turns of talk", doc.get("turn_count")),
     ]
-    body = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
-    url = esc(doc.get("url", ""))
-    return (
-        '<section aria-label="The document" class="p63-card">'
-        f"<h3>{esc(doc.get('title', ''))}</h3>"
-        f"<table>{body}</table>"
-        f"<p><strong>Two dates.</strong> {esc(doc.get('date_note', ''))}</p>"
-        f"<p><strong>Cite as:</strong> {esc(doc.get('citation', ''))} "
-        f'<a href="{url}" target="_blank" rel="noopener">{url}</a></p>'
-        "</section>"
+    return render(
+        "document_card.html.j2",
+        title=doc.get("title"),
+        rows=rows,
+        date_note=doc.get("date_note"),
+        citation=doc.get("citation"),
+        url=doc.get("url"),
     )
 
 
@@ -72,4 +69,8 @@ def document_card(doc: dict[str, Any] | None = None) -> w.HTML:
         from course_lib.data import load_document
 
         doc = load_document()
-    return w.HTML(document_card_html(doc))
+    card = w.HTML(style_tag() + document_card_html(doc))
+    # A course widget root: the stylesheet's rules (and the browser tests) apply to it.
+    card.add_class("p63")
+    card.add_class("p63-document-card")
+    return card
