@@ -12,7 +12,10 @@ Each returns plain findings (dicts) for the tests to assert on and to write to `
   whose text is cut (``scrollWidth > clientWidth``), SVG text rendered under 11 px, and
   controls squeezed to nothing (a slider track that vanishes).
 - :func:`colour_of` -- one element's text colour, background and ratio, for targeted checks.
-- :func:`focus_ring` -- the outline of the focused element and its contrast.
+- :func:`focus_ring` -- the outline of the focused element and its contrast;
+  :func:`focus_each` -- the same for every control of every root, focused in turn.
+- :func:`keyboard_state` -- the keyboard guard's marks on every control (JupyterLab's shortcuts
+  kept off, ``aria-pressed`` on toggle buttons, radio groups as one named group).
 
 Colours with alpha are composited over what lies behind them (ancestors' backgrounds, down to
 the page), and an element's opacity (and its ancestors') fades its colour, as a browser does.
@@ -268,7 +271,8 @@ FOCUS_RING = _js(r"""
   const cs = getComputedStyle(el);
   const colour = P63.parse(cs.outlineColor);
   const width = parseFloat(cs.outlineWidth) || 0;
-  const bg = P63.background(el instanceof SVGElement ? el.ownerSVGElement : el);
+  // the ring is drawn outside the element (outline-offset): against its parent's background
+  const bg = P63.background(el instanceof SVGElement ? el.ownerSVGElement : el.parentElement);
   // An SVG mark shows focus on its hit area's stroke instead of an outline.
   let ring = colour && cs.outlineStyle !== 'none' ? {colour, width} : null;
   if (el instanceof SVGElement) {
@@ -285,6 +289,74 @@ FOCUS_RING = _js(r"""
   return {...P63.name(el), style: cs.outlineStyle, width: Math.round(ring.width * 10) / 10,
           colour: P63.hex(seen), bg: P63.hex(bg), ratio: Math.round(P63.ratio(seen, bg) * 100) / 100};
 """)
+
+
+#: What the keyboard guard promises, on every control of every root: JupyterLab's shortcuts kept
+#: off (data-lm-suppress-shortcuts), toggle buttons that say whether they are pressed, radio
+#: groups that are one named group (one Tab stop, arrow keys).
+KEYBOARD_STATE = _js(r"""
+  const out = {unguarded: [], toggles: [], radios: [], controls: 0};
+  const FOCUSABLE = 'input, select, textarea, button, a[href], [tabindex]';
+  for (const root of P63.roots()) {
+    if (!P63.visible(root)) continue;
+    for (const el of root.querySelectorAll(FOCUSABLE)) {
+      if (!P63.visible(el) || el.tabIndex < -1) continue;
+      out.controls++;
+      if (!el.hasAttribute('data-lm-suppress-shortcuts')) out.unguarded.push(P63.name(el));
+    }
+    for (const b of root.querySelectorAll('.widget-toggle-buttons button, button.widget-toggle-button')) {
+      const want = b.classList.contains('mod-active') ? 'true' : 'false';
+      if (b.getAttribute('aria-pressed') !== want)
+        out.toggles.push({...P63.name(b), aria_pressed: b.getAttribute('aria-pressed'), want});
+    }
+    for (const box of root.querySelectorAll('.widget-radio-box')) {
+      const names = new Set([...box.querySelectorAll('input[type=radio]')].map(r => r.name));
+      if (names.size !== 1 || names.has('') || box.getAttribute('role') !== 'radiogroup')
+        out.radios.push({...P63.name(box), names: [...names], role: box.getAttribute('role')});
+    }
+  }
+  return out;
+""")
+
+#: Focus every control of every root in turn (as Tab would) and measure its focus ring.
+FOCUS_EACH = _js(r"""
+  const out = {weak: [], checked: 0};
+  const FOCUSABLE = 'input, select, textarea, button, a[href], [tabindex="0"]';
+  for (const root of P63.roots()) {
+    if (!P63.visible(root)) continue;
+    for (const el of root.querySelectorAll(FOCUSABLE)) {
+      if (!P63.visible(el) || el.disabled || el.tabIndex < 0) continue;
+      el.focus({preventScroll: true, focusVisible: true});
+      if (document.activeElement !== el) continue;
+      out.checked++;
+      const cs = getComputedStyle(el);
+      let colour = P63.parse(cs.outlineColor), width = cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth) || 0;
+      const hit = el instanceof SVGElement ? el.querySelector('.p63-hit-area') : null;
+      if (hit) {
+        const hs = getComputedStyle(hit), ctm = hit.getScreenCTM();
+        colour = P63.parse(hs.stroke); width = colour ? parseFloat(hs.strokeWidth) * (ctm ? ctm.a : 1) : 0;
+      }
+      const bg = P63.background(el instanceof SVGElement ? el.ownerSVGElement : el.parentElement);
+      const ratio = colour ? P63.ratio(P63.over(colour, bg), bg) : 0;
+      if (width < 2 - 0.05 || ratio < 3 - 0.005)
+        out.weak.push({...P63.name(el), width: Math.round(width * 10) / 10,
+          colour: colour ? P63.hex(P63.over(colour, bg)) : null, bg: P63.hex(bg), ratio: Math.round(ratio * 100) / 100});
+      el.blur();
+    }
+  }
+  return out;
+""")
+
+
+def keyboard_state(page) -> dict:
+    """Controls without the guard, toggle buttons without a true aria-pressed, radio groups
+    that are not one named group."""
+    return page.evaluate(KEYBOARD_STATE)
+
+
+def focus_each(page) -> dict:
+    """Every control whose focus ring is under 2 px or under 3:1 against its background."""
+    return page.evaluate(FOCUS_EACH)
 
 
 def count_roots(page) -> int:

@@ -39,6 +39,13 @@ NOTEBOOKS = [*LESSONS, *(f"explorer/{v}.ipynb" for v in VIEWS)]
 THEMES = {"light": LIGHT, "dark": DARK}
 
 
+#: Top-level widget outputs of the notebook in view that are not course widget roots (their
+#: first classes, to name them).
+UNCOVERED = """(panel) => [...document.querySelectorAll(panel + ' .jp-OutputArea-output > .jupyter-widgets')]
+  .filter(w => !w.classList.contains('p63'))
+  .map(w => [...w.classList].filter(c => c.startsWith('p63-') || c.startsWith('widget-')).join('.'))"""
+
+
 def _save(name: str, found: dict) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"contrast-{name}.json").write_text(
@@ -72,11 +79,24 @@ def test_lab_theme_contrast_and_axe(notebooks, module_page, path, theme):
     found = probes.contrast(page)
     _save(name, found)
     axe = audit(page, name, CURRENT_PANEL, ours=COURSE_ROOTS)
+    focus = probes.focus_each(page)
+    keys = probes.keyboard_state(page)
+    _save(f"{name}-keyboard", {"focus": focus, "keys": keys})
+    # Every widget the notebook shows is a course widget root, so nothing escapes these checks.
+    uncovered = page.evaluate(UNCOVERED, CURRENT_PANEL)
+    assert not uncovered, f"widget outputs outside a .p63 root: {uncovered}"
     # The probe looked at the widgets' text and marks (it cannot pass by finding nothing).
     assert found["checked_text"] > 0, found
     assert not found["text"], json.dumps(found["text"], indent=1, ensure_ascii=False)
     assert not found["marks"], json.dumps(found["marks"], indent=1, ensure_ascii=False)
     assert not axe, json.dumps(axe, indent=1, ensure_ascii=False)
+    # Keyboard: every control is guarded, toggles say they are pressed, radio groups are one
+    # group, and every focus ring is >= 2 px and >= 3:1 in this theme.
+    assert keys["controls"] > 0, keys
+    problems = {k: keys[k] for k in ("unguarded", "toggles", "radios") if keys[k]}
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+    assert focus["checked"] > 0, focus
+    assert not focus["weak"], json.dumps(focus["weak"], indent=1, ensure_ascii=False)
 
 
 #: What issue 13 saw unreadable in Dark: (notebook, selector) -- each must exist and be >= 4.5:1.
