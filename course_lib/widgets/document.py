@@ -6,13 +6,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from course_lib.templating import render, style_tag
+from course_lib.templating import render
+from course_lib.widgets._common import Kit
 
 __all__ = ["document_card", "document_card_html"]
 
 
 def document_card_html(doc: dict[str, Any]) -> str:
-    """Render the document's header as an HTML card (``document_card.html.j2``, autoescaped).
+    """Render the document's header as an HTML card (every value escaped).
 
     Parameters
     ----------
@@ -45,15 +46,15 @@ def document_card_html(doc: dict[str, Any]) -> str:
     ]
     return render(
         "document_card.html.j2",
-        title=doc.get("title"),
+        title=doc.get("title", ""),
         rows=rows,
-        date_note=doc.get("date_note"),
-        citation=doc.get("citation"),
-        url=doc.get("url"),
+        date_note=doc.get("date_note", ""),
+        citation=doc.get("citation", ""),
+        url=doc.get("url", ""),
     )
 
 
-def document_card(doc: dict[str, Any] | None = None) -> w.HTML:
+def document_card(doc: dict[str, Any] | None = None) -> w.VBox:
     """Build the document's card.
 
     Parameters
@@ -63,14 +64,15 @@ def document_card(doc: dict[str, Any] | None = None) -> w.HTML:
 
     Returns
     -------
-    ipywidgets.HTML
+    ipywidgets.VBox
+        A course widget root holding the card (its ``card`` attribute is the HTML widget).
     """
     if doc is None:
         from course_lib.data import load_document
 
         doc = load_document()
-    card = w.HTML(style_tag() + document_card_html(doc))
-    # A course widget root: the stylesheet's rules (and the browser tests) apply to it.
-    card.add_class("p63")
-    card.add_class("p63-document-card")
-    return card
+    kit = Kit()
+    card = kit.html(document_card_html(doc))
+    box = kit.root([card], "document")
+    box.card = card
+    return box

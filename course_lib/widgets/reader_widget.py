@@ -128,7 +128,7 @@ def reader(
         w.Text,
         value=query if isinstance(query, str) else "",
         description="Search",
-        placeholder="e.g. Stalin, then Enter",
+        placeholder="a word or name, e.g. Stalin (press Enter)",
         continuous_update=False,
         layout={"width": "26em", "max_width": "100%"},
     )

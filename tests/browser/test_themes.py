@@ -106,7 +106,7 @@ NAMED = [
     ("explorer/timeline.ipynb", ".p63-timeline svg .p63-lane-label"),
     ("explorer/timeline.ipynb", ".p63-timeline svg .p63-tick"),
     ("explorer/timeline.ipynb", ".p63-timeline svg .p63-meeting-label"),
-    ("lessons/00_start_here.ipynb", ".p63-card .p63-cite"),
+    ("lessons/00_start_here.ipynb", ".p63-card > p:last-of-type"),  # "Cite as"
 ]
 
 
