@@ -26,17 +26,12 @@ $(VENV)/.test: $(VENV)/.runtime
 	$(PIP) install -c constraints.txt -e . --group test
 	@touch $@
 
-# JupyterLab at the repository root (explorer/, instructor/ and the answers folder in the file
-# browser) with lesson 0 open. Answers go to ./answers (git-ignored, owner-only) unless
-# PYONGYANG1963_ANSWERS says otherwise; answers saved under the library's default folder
-# (~/.pyongyang1963/answers) are copied there once, never moved.
-ANSWERS ?= $(or $(PYONGYANG1963_ANSWERS),$(CURDIR)/answers)
-OLD_ANSWERS := $(HOME)/.pyongyang1963/answers
+# JupyterLab at the repository root (explorer/, instructor/, lessons/ and the answers folder in the
+# file browser) with lesson 0 open. Answers go to my_answers/ beside lessons/ (git-ignored,
+# owner-only; the library's own default for a course folder) unless PYONGYANG1963_ANSWERS is set.
+ANSWERS ?= $(or $(PYONGYANG1963_ANSWERS),$(CURDIR)/my_answers)
 lab: $(VENV)/.runtime
-	@mkdir -p "$(ANSWERS)"
-	@if [ -d "$(OLD_ANSWERS)" ] && [ -n "$$(ls -A "$(OLD_ANSWERS)")" ] && [ -z "$$(ls -A "$(ANSWERS)")" ]; then \
-	  cp -Rp "$(OLD_ANSWERS)"/. "$(ANSWERS)"/ && echo "Copied your earlier answers from $(OLD_ANSWERS) to $(ANSWERS)"; fi
-	@chmod 700 "$(ANSWERS)"
+	@mkdir -p "$(ANSWERS)" && chmod 700 "$(ANSWERS)"
 	PYONGYANG1963_ANSWERS="$(ANSWERS)" $(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb
 
 # Chromium for the browser tests (Debian's package; Playwright cannot download its own here).

@@ -3,9 +3,8 @@
 The Makefile's own recipe (printed by ``make -n``, prerequisites skipped) runs in a throw-away
 copy of the course, with a "browser" that only reports the address it was asked to open. The
 server must serve the copy's root (so ``explorer/``, ``instructor/``, ``lessons/`` and the answers
-folder are in JupyterLab's file browser), open ``lab/tree/lessons/00_start_here.ipynb``, give
-kernels the answers folder, and copy answers saved under the library's old default folder
-without removing them.
+folder ``my_answers/`` are in JupyterLab's file browser), open
+``lab/tree/lessons/00_start_here.ipynb`` and give kernels the answers folder.
 """
 
 from __future__ import annotations
@@ -53,8 +52,8 @@ def test_the_lab_recipe_names_the_root_and_lesson_0():
     line = next(x for x in out.splitlines() if "jupyter lab" in x)
     assert f'--ServerApp.root_dir="{ROOT}"' in line
     assert "--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb" in line
-    assert f'PYONGYANG1963_ANSWERS="{ROOT}/answers"' in line
-    assert "answers/" in (ROOT / ".gitignore").read_text().splitlines()
+    assert f'PYONGYANG1963_ANSWERS="{ROOT}/my_answers"' in line
+    assert "my_answers/" in (ROOT / ".gitignore").read_text().splitlines()
 
 
 def test_make_lab_serves_the_root_with_lesson_0_open(tmp_path):
@@ -64,9 +63,7 @@ def test_make_lab_serves_the_root_with_lesson_0_open(tmp_path):
     for folder in ("lessons", "explorer", "instructor"):
         shutil.copytree(ROOT / folder, course / folder)
     home = tmp_path / "home"
-    old = home / ".pyongyang1963" / "answers"
-    old.mkdir(parents=True)
-    (old / "answers.jsonl").write_text('{"q": "L01-01"}\n', encoding="utf-8")
+    home.mkdir()
     runtime = tmp_path / "runtime"
     port = _free_port()
     env = {
@@ -123,14 +120,11 @@ def test_make_lab_serves_the_root_with_lesson_0_open(tmp_path):
         # the file browser's root is the course: every folder a learner or instructor needs
         status, body = _get(f"http://127.0.0.1:{port}/api/contents/?token={token}")
         names = {item["name"] for item in json.loads(body)["content"]}
-        assert {"lessons", "explorer", "instructor", "answers"} <= names, names
+        assert {"lessons", "explorer", "instructor", "my_answers"} <= names, names
         # kernels save answers there (the server passes the variable on), owner-only
         environ = Path(f"/proc/{info['pid']}/environ").read_bytes().split(b"\0")
-        assert f"PYONGYANG1963_ANSWERS={course}/answers".encode() in environ
-        assert (course / "answers").stat().st_mode & 0o777 == 0o700
-        # earlier answers are copied, not moved
-        assert (course / "answers" / "answers.jsonl").read_text() == '{"q": "L01-01"}\n'
-        assert (old / "answers.jsonl").exists()
+        assert f"PYONGYANG1963_ANSWERS={course}/my_answers".encode() in environ
+        assert (course / "my_answers").stat().st_mode & 0o777 == 0o700
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
