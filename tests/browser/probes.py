@@ -6,7 +6,9 @@ Each returns plain findings (dicts) for the tests to assert on and to write to `
 
 - :func:`contrast` -- text (HTML and SVG ``<text>``) against what is behind it, >= 4.5:1
   (3:1 for large text), and SVG marks and lines (fill or stroke, whichever stands out more)
-  >= 3:1. Axe checks HTML text only; it skips SVG strokes and fills, which this covers.
+  >= 3:1. Axe checks HTML text only; it skips SVG strokes and fills, which this covers. Shapes
+  painted only in the theme's layout (background) colours -- a map's land and sea, a line's
+  casing, a shaded period -- are ground, not marks, and are counted apart (``grounds``).
 - :func:`layout` -- at the current viewport: controls and text that stick out of their output
   area to the right (outside elements that scroll sideways on purpose), labels and buttons
   whose text is cut (``scrollWidth > clientWidth``), SVG text rendered under 11 px, and
@@ -121,9 +123,19 @@ ROOT_NAMES = _js(
 
 #: Text and marks against their background.
 CONTRAST = _js(r"""
-  const out = {text: [], marks: [], checked_text: 0, checked_marks: 0};
+  const out = {text: [], marks: [], checked_text: 0, checked_marks: 0, grounds: 0};
   // Shapes that draw nothing a reader must see: grid lines, shaded periods, hit areas.
   const DECOR = '.p63-grid, .p63-band, .p63-hit-area, .p63-deco, defs *, pattern *, clipPath *, marker *, mask *';
+  // The theme's background colours (JupyterLab's layout colours). A shape painted only in these
+  // is ground (a map's land and sea, a shaded period) or a halo (a line's casing), not a mark.
+  const probe = document.createElement('div');
+  document.body.appendChild(probe);
+  const layout = [0, 1, 2, 3, 4].map(n => {
+    probe.style.backgroundColor = `var(--jp-layout-color${n})`;
+    return P63.parse(getComputedStyle(probe).backgroundColor);
+  }).filter(Boolean);
+  probe.remove();
+  const isLayout = (c) => layout.some(l => [0, 1, 2].every(i => Math.abs(l[i] - c[i]) <= 2));
   for (const root of P63.roots()) {
     if (!P63.visible(root)) continue;
     for (const el of root.querySelectorAll('*')) {
@@ -162,6 +174,8 @@ CONTRAST = _js(r"""
           seenStroke = P63.over(c, bg); best = Math.max(best, P63.ratio(seenStroke, bg));
         }
         if (!seenFill && !seenStroke) continue;
+        const paints = [seenFill ? fill : null, seenStroke ? stroke : null].filter(Boolean);
+        if (paints.every(isLayout)) { out.grounds++; continue; }
         out.checked_marks++;
         if (best < 3 - 0.005) out.marks.push({...P63.name(el), fill: P63.hex(seenFill),
           stroke: P63.hex(seenStroke), bg: P63.hex(bg), ratio: Math.round(best * 100) / 100, need: 3});

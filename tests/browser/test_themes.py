@@ -5,9 +5,14 @@ mark a course widget draws stands out from its background (text >= 4.5:1, large 
 
 axe checks HTML text (color-contrast among its rules); :func:`tests.browser.probes.contrast`
 also checks SVG text and the fills and strokes of SVG marks and lines, which axe leaves out.
-Every course widget root (``.p63``) on the page is checked, whichever widget it is. A notebook
-is run once and then checked in both themes (the tests are parametrized notebook first).
-Findings are written to ``artifacts/contrast-<name>.json`` and ``artifacts/axe-<name>.json``.
+Every course widget root (``.p63``) on the page is checked, whichever widget it is, and every
+widget a notebook shows must be one (so none escapes). In JupyterLab the same run also checks,
+in each theme, every control of every root for the keyboard guard's marks
+(``data-lm-suppress-shortcuts``, ``aria-pressed`` on toggle buttons, radio groups as one named
+group) and its focus ring (>= 2 px, >= 3:1 against the background). A notebook is run once and
+then checked in both themes (the tests are parametrized notebook first). Findings are written
+to ``artifacts/contrast-<name>.json``, ``artifacts/contrast-<name>-keyboard.json`` and
+``artifacts/axe-<name>.json``.
 """
 
 from __future__ import annotations
@@ -139,7 +144,8 @@ def test_the_contrast_probe_can_fail(lab, page):
         nbformat.v4.new_code_cell(
             "import ipywidgets as w\n"
             'h = w.HTML(\'<p style="color:#999">faint</p>'
-            '<svg width="60" height="20"><circle cx="10" cy="10" r="6" fill="#eee"/>'
+            '<svg width="60" height="20"><circle cx="10" cy="10" r="6" fill="#fde7c8"/>'
+            '<rect class="ground" width="60" height="3" fill="#eeeeee"/>'
             '<text x="20" y="14" font-size="6">tiny</text></svg>\')\n'
             "h.add_class('p63')\nh"
         )
@@ -151,6 +157,9 @@ def test_the_contrast_probe_can_fail(lab, page):
     found = probes.contrast(page)
     assert any(f["text"] == "faint" for f in found["text"]), found
     assert any(f["tag"] == "circle" for f in found["marks"]), found
+    # a shape in a theme background colour (Light's layout-color2) is ground, not a mark
+    assert not any(f["tag"] == "rect" for f in found["marks"]), found
+    assert found["grounds"] >= 1, found
     small = probes.layout(page)["small_text"]
     assert any(f["text"] == "tiny" for f in small), small
 
