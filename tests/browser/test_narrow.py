@@ -54,7 +54,9 @@ def notebooks(module_page, lab):
 
 
 def _shots(page, name: str) -> list[str]:
-    """A screenshot of every top-level course widget root."""
+    """A screenshot of every top-level course widget root, whole: the window is made as tall as
+    the root (up to 6000 px) while it is taken, since JupyterLab shows a notebook only inside the
+    window; the width stays at 800 px."""
     ARTIFACTS.mkdir(exist_ok=True)
     paths = []
     roots = page.locator(".p63:not(.p63 .p63)")
@@ -62,10 +64,14 @@ def _shots(page, name: str) -> list[str]:
         root = roots.nth(i)
         if not root.is_visible():
             continue
+        height = root.evaluate("e => e.getBoundingClientRect().height")
+        page.set_viewport_size({"width": WIDTH, "height": int(min(max(height + 200, 900), 6000))})
+        page.wait_for_timeout(300)
         root.scroll_into_view_if_needed()
         path = ARTIFACTS / f"{name}-{i}.png"
         root.screenshot(path=str(path))
         paths.append(str(path))
+    page.set_viewport_size({"width": WIDTH, "height": 900})
     return paths
 
 
