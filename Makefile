@@ -26,8 +26,13 @@ $(VENV)/.test: $(VENV)/.runtime
 	$(PIP) install -c constraints.txt -e . --group test
 	@touch $@
 
+# JupyterLab at the repository root (explorer/, instructor/, lessons/ and the answers folder in the
+# file browser) with lesson 0 open. Answers go to my_answers/ beside lessons/ (git-ignored,
+# owner-only; the library's own default for a course folder) unless PYONGYANG1963_ANSWERS is set.
+ANSWERS ?= $(or $(PYONGYANG1963_ANSWERS),$(CURDIR)/my_answers)
 lab: $(VENV)/.runtime
-	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) lessons/00_start_here.ipynb
+	@mkdir -p "$(ANSWERS)" && chmod 700 "$(ANSWERS)"
+	PYONGYANG1963_ANSWERS="$(ANSWERS)" $(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb
 
 # Chromium for the browser tests (Debian's package; Playwright cannot download its own here).
 browser-deps:

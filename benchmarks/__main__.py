@@ -10,13 +10,20 @@
    :mod:`benchmarks.bench_size`;
 5. the class dashboard on 300 synthetic students, ``collect()`` and every table and chart
    (target under 10 s), vs. reading the same exports with ``pandas.read_csv`` --
-   :mod:`benchmarks.bench_dashboard`.
+   :mod:`benchmarks.bench_dashboard`;
+6. in the browser (Playwright, Chromium, JupyterLab on loopback): every widget control's time
+   from its input event to the visible change, p50 and p95, against a bare ipywidgets echo
+   measured in the same run (at most 2x the echo and 150 ms) -- :mod:`benchmarks.bench_browser`.
 
 Each ratio is measured within one run, its two sides interleaved. Nothing here asserts: the
-numbers are reported, and a missed target is marked in the table. Usage::
+numbers are reported, and a missed target is marked in the table. Each run's results are kept in
+``benchmarks/.runs/results.json`` (git-ignored); a run of some benchmarks only (``--only``)
+rewrites RESULTS.md with the others' latest results, each marked with the date it was measured.
+Usage::
 
     .venv/bin/python -m benchmarks                 # everything, writes benchmarks/RESULTS.md
     .venv/bin/python -m benchmarks --only import widgets --no-write
+    .venv/bin/python -m benchmarks --only browser  # the in-browser section only
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import itertools
+import json
 import os
 import platform
 import subprocess
@@ -36,11 +44,21 @@ from typing import Any
 
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-from benchmarks import bench_dashboard, bench_import, bench_lessons, bench_size, bench_widgets
+from benchmarks import (
+    bench_browser,
+    bench_dashboard,
+    bench_import,
+    bench_lessons,
+    bench_size,
+    bench_widgets,
+)
 from benchmarks.bench_widgets import UPDATES, Update, register
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+#: The latest results of each benchmark, so that a partial run can rewrite the whole report.
+LATEST = ROOT / "benchmarks" / ".runs" / "results.json"
+SECTIONS = ("lessons", "import", "widgets", "size", "dashboard", "browser")
 #: Our analysis of the numbers (why a target is missed), appended to every report.
 NOTES = ROOT / "benchmarks" / "NOTES.md"
 PACKAGES = ["pandas", "numpy", "ipywidgets", "jupyterlab", "ipykernel", "nbclient", "pyongyang1963"]
@@ -206,6 +224,12 @@ def _ok(flag: bool) -> str:
     return "met" if flag else "**missed**"
 
 
+def _earlier(results: dict[str, Any], key: str) -> str:
+    """ " (measured <date>, an earlier run)" for a section this run did not measure."""
+    when = results.get("_earlier", {}).get(key)
+    return f" — measured {when} (an earlier run)" if when else ""
+
+
 def report(results: dict[str, Any], seconds: float) -> str:
     info = machine()
     out = [
@@ -250,11 +274,23 @@ def report(results: dict[str, Any], seconds: float) -> str:
             f"| class dashboard, {r['students']} students (collect + every chart) | "
             f"{r['total_s']:.2f} s ({r['ratio']:.1f}x read_csv) | < 10 s | {_ok(r['ok'])} |"
         )
+    if "browser" in results:
+        r = results["browser"]
+        timed = [c for c in r["controls"] if not c.get("missing") and c["n"]]
+        if timed:
+            worst = max(timed, key=lambda c: c["p95_ms"])
+            out.append(
+                f"| slowest control in the browser, p95 ({worst['name']}) | {worst['p95_ms']:.0f} ms, "
+                f"{worst['ratio']:.2f}x the echo's {r['echo']['p95_ms']:.0f} ms "
+                f"| ≤ {bench_browser.RATIO_TARGET:g}x echo and ≤ {bench_browser.TARGET_MS:g} ms "
+                f"| {_ok(all(c['ok'] for c in r['controls']))} |"
+            )
     if "lessons" in results:
         r = results["lessons"]
         out += [
             "",
-            f"## 1. Lessons end to end ({r['rounds']} rounds, fresh kernel each run)",
+            f"## 1. Lessons end to end ({r['rounds']} rounds, fresh kernel each run)"
+            + _earlier(results, "lessons"),
             "",
             "Each lesson runs in a fresh kernel with nbclient (start, every cell, shutdown); the "
             f"baseline is a fresh kernel running `{bench_lessons.BASELINE_SOURCE}`.",
@@ -265,43 +301,93 @@ def report(results: dict[str, Any], seconds: float) -> str:
         r = results["import"]
         out += [
             "",
-            f"## 2. Import time ({r['repeat']} alternating pairs)",
+            f"## 2. Import time ({r['repeat']} alternating pairs)" + _earlier(results, "import"),
             "",
             bench_import.markdown(r),
         ]
     if "widgets" in results:
         out += [
             "",
-            "## 3. Widget updates (p95 of 200 updates each, in-process)",
+            "## 3. Widget updates (p95 of 200 updates each, in-process)"
+            + _earlier(results, "widgets"),
             "",
             bench_widgets.markdown(results["widgets"]),
         ]
     if "size" in results:
-        out += ["", "## 4. Installed size", "", bench_size.markdown(results["size"])]
+        out += [
+            "",
+            "## 4. Installed size" + _earlier(results, "size"),
+            "",
+            bench_size.markdown(results["size"]),
+        ]
     if "dashboard" in results:
         r = results["dashboard"]
         out += [
             "",
-            f"## 5. Class dashboard ({r['students']} synthetic students, {r['rounds']} rounds)",
+            f"## 5. Class dashboard ({r['students']} synthetic students, {r['rounds']} rounds)"
+            + _earlier(results, "dashboard"),
             "",
             bench_dashboard.markdown(r),
+        ]
+    if "browser" in results:
+        r = results["browser"]
+        out += [
+            "",
+            "## 6. In the browser: input event to visible change (issue 13, section 6)"
+            + _earlier(results, "browser"),
+            "",
+            f"JupyterLab on loopback, headless Chromium {r['chromium']} through Playwright, one "
+            "notebook showing every course widget and a bare ipywidgets echo (a `Text` whose "
+            "observer copies its value into an `HTML`). Each action arms a `MutationObserver` on "
+            "the widget's root, dispatches the control's input event (`change` on a text box or "
+            "list, `click` on a button, checkbox, radio or chart marker) and stops the clock when "
+            "the DOM outside the control itself changes. Every control action is followed by an "
+            f"echo action, so the echo row is the same round trip measured throughout; "
+            f"{r['actions']} timed actions per control after 2 untimed ones. "
+            "Target: p95 ≤ 2x the echo's p95 and ≤ 150 ms.",
+            "",
+            bench_browser.markdown(r),
         ]
     if "notes" in results:
         out += ["", "## Notes", "", results["notes"]]
     return "\n".join(out) + "\n"
 
 
+def _with_latest(results: dict[str, Any], write: bool) -> dict[str, Any]:
+    """Keep this run's results as the latest; fill the sections it did not measure from the
+    latest earlier run (marked with their date in the report)."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        latest = json.loads(LATEST.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        latest = {}
+    for key in SECTIONS:
+        if key in results:
+            latest[key] = {"when": now, "result": results[key]}
+    if write:
+        LATEST.parent.mkdir(parents=True, exist_ok=True)
+        tmp = LATEST.with_suffix(".tmp")
+        tmp.write_text(json.dumps(latest, default=str), encoding="utf-8")
+        tmp.replace(LATEST)
+    merged = dict(results)
+    merged["_earlier"] = {}
+    for key in SECTIONS:
+        if key not in results and key in latest:
+            merged[key] = latest[key]["result"]
+            merged["_earlier"][key] = latest[key]["when"]
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Pyongyang 1963 ratio benchmarks")
-    parser.add_argument(
-        "--only", nargs="*", choices=["lessons", "import", "widgets", "size", "dashboard"]
-    )
+    parser.add_argument("--only", nargs="*", choices=list(SECTIONS))
+    parser.add_argument("--actions", type=int, default=24, help="timed actions per browser control")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the lesson benchmark")
     parser.add_argument("--repeat", type=int, default=30, help="pairs in the import benchmark")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     parser.add_argument("--notes", type=Path, default=NOTES, help="markdown appended as 'Notes'")
     args = parser.parse_args(argv)
-    chosen = args.only or ["lessons", "import", "widgets", "size", "dashboard"]
+    chosen = args.only or list(SECTIONS)
     started = time.perf_counter()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="p63-bench-answers-") as answers:
@@ -321,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
         if "dashboard" in chosen:
             print("benchmark: class dashboard ...", file=sys.stderr)
             results["dashboard"] = bench_dashboard.run()
+        if "browser" in chosen:
+            print("benchmark: in the browser ...", file=sys.stderr)
+            results["browser"] = bench_browser.run(actions=max(20, args.actions))
+    results = _with_latest(results, write=not args.no_write)
     if args.notes and args.notes.is_file():
         results["notes"] = args.notes.read_text(encoding="utf-8").strip()
     text = report(results, time.perf_counter() - started)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 
 import pytest
@@ -353,16 +354,70 @@ def test_bands_and_the_meeting_line_stay(widget):
 
 
 def test_chart_text_is_never_tiny():
-    """The chart keeps >= 700 px (scrolling sideways in a narrower cell): 12-unit text in a
-    760-unit viewBox never renders below 11 px."""
+    """The chart keeps a minimum width (scrolling sideways in a narrower cell) at which its
+    smallest text renders at 11 px or more; tests/browser/test_narrow.py measures it."""
     from course_lib.templating import stylesheet
 
     css = stylesheet()
-    assert re.search(r"\.p63-svg svg \{[^}]*min-width: 700px", css)
-    svg = chart_svg([], years=(1950, 1969))
+    min_px = float(re.search(r"\.p63-svg svg \{[^}]*min-width: (\d+)px", css).group(1))
+    svg = chart_svg(load_events_for_test(), years=(1950, 1969))
     width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
     sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
-    assert min(sizes) * 700 / width >= 11
+    assert min(sizes) * min_px / width >= 11
+    # ... and at 800 px with JupyterLab's sidebar collapsed (a cell about 620 px wide) the
+    # whole chart fits without scrolling
+    assert min_px <= 620
+
+
+def load_events_for_test():
+    from course_lib import load_timeline
+    from course_lib import timeline as tl
+
+    return tl.prepare_events(load_timeline())
+
+
+@pytest.mark.parametrize(
+    "years",
+    [
+        (1950, 1969),
+        (1950, 1959),
+        (1960, 1964),
+        (1963, 1963),
+        (1962, 1963),
+        (1963, 1969),
+        (1950, 1963),
+        (1958, 1958),
+    ],
+)
+def test_chart_labels_stay_inside_the_chart_and_apart(years):
+    """Every label's estimated extent lies inside the viewBox, and the labels of the top rows
+    (meeting, shaded periods) and of the lanes do not share a row."""
+    from course_lib.widgets.timeline_widget import _text_width, chart_layout
+
+    events = load_events_for_test()
+    c = chart_layout(events, years=years, bands_from=events)
+
+    def extent(x, text, anchor):
+        w = _text_width(text)
+        start = x - (w / 2 if anchor == "middle" else 0 if anchor == "start" else w)
+        return start, start + w
+
+    labels = [(t["lx"], t["label"], t["anchor"]) for t in c["ticks"] if t["label"]]
+    labels += [(b["lx"], b["short"], b["anchor"]) for b in c["bands"]]
+    if c["meeting_x"] is not None:
+        labels.append((c["meeting_lx"], c["meeting_label"], c["meeting_anchor"]))
+    for x, text, anchor in labels:
+        lo, hi = extent(x, text, anchor)
+        assert lo >= 0, (years, text, lo)
+        assert hi <= c["width"], (years, text, hi)
+    # the rows: meeting label above the period labels, above the first lane's label
+    font = c["font"]
+    assert c["meeting_y"] + 0.3 * font < c["band_y"] - font
+    assert c["band_y"] + 0.3 * font < c["lanes"][0]["label_y"] - font
+    # two period labels on the same row never overlap
+    spans = sorted(extent(b["lx"], b["short"], b["anchor"]) for b in c["bands"])
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end <= start, (years, spans)
 
 
 def test_table_is_collapsible_and_panes_sit_above_it(widget):

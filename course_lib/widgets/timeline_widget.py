@@ -72,9 +72,15 @@ def _records(events: Events) -> Sequence[Mapping[str, Any]]:
 FIRST_YEAR, LAST_YEAR = tl.FIRST_YEAR, tl.LAST_YEAR
 #: How many settings of the controls the widget keeps rendered (least recently used go first).
 _VIEWS_KEPT = 64
-#: Chart geometry (SVG units). The stylesheet keeps the chart at least 700 px wide (it scrolls
-#: sideways in a narrower cell), so 12-unit text never shrinks below 11 px.
-_W, _LEFT, _RIGHT, _TOP, _LANE = 760, 14, 14, 62, 46
+#: Chart geometry (SVG units). The stylesheet keeps the chart at least :data:`MIN_WIDTH_PX` wide
+#: (it scrolls sideways in a narrower cell), so :data:`FONT`-unit text never renders below 11 px:
+#: 13 * 600 / 700 = 11.1. At 800 px with JupyterLab's sidebar collapsed the cell is about 620 px,
+#: so the whole chart shows without scrolling.
+_W, _LEFT, _RIGHT, _TOP, _LANE = 700, 20, 20, 84, 52
+FONT = 13
+MIN_WIDTH_PX = 600
+#: Rows above the lanes (baselines): the meeting's label, then the shaded periods' labels.
+_MEETING_Y, _BAND_Y, _BAND_TOP = 16, 40, 24
 
 #: Quick views of the years: (label, first year, last year). 1963 alone opens up the crowded
 #: months before and after the meeting.
@@ -130,6 +136,23 @@ def _points(shape: str, x: float, y: float) -> str:
     return " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
 
 
+def _text_width(text: str, size: float = FONT) -> float:
+    """A generous estimate of a label's width in SVG units (0.6 em a character)."""
+    return len(text) * size * 0.6
+
+
+def _placed(x: float, text: str, anchor: str = "middle") -> tuple[float, str]:
+    """Where a label at ``x`` goes so that it stays inside the chart: (x, text-anchor)."""
+    w = _text_width(text)
+    lo, hi = 2.0, _W - 2.0
+    start = x - (w / 2 if anchor == "middle" else 0 if anchor == "start" else w)
+    if start < lo:
+        return lo, "start"
+    if start + w > hi:
+        return hi, "end"
+    return x, anchor
+
+
 def _ticks(first: int, last: int) -> list[dict[str, object]]:
     years = last - first + 1
     if years <= 2:  # a close-up: every month, the year named in January
@@ -146,6 +169,15 @@ def _ticks(first: int, last: int) -> list[dict[str, object]]:
         {"x": _x(date(y, 1, 1), first, last), "label": str(y) if (y - first) % step == 0 else ""}
         for y in range(first, last + 1)
     ]
+
+
+def _tick_labels(ticks: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Each tick with where its label goes (kept inside the chart)."""
+    out = []
+    for t in ticks:
+        lx, anchor = _placed(float(t["x"]), str(t["label"]))  # type: ignore[arg-type]
+        out.append({**t, "lx": round(lx, 1), "anchor": anchor})
+    return out
 
 
 def chart_layout(
@@ -180,14 +212,18 @@ def chart_layout(
     rows = _records(events)
     cats = list(tl.CATEGORIES)
     top = _TOP
-    plot_bottom = top + _LANE * (len(cats) - 1) + 18
+    plot_bottom = top + _LANE * (len(cats) - 1) + 20
     lanes = []
     marks = []
     for i, cat in enumerate(cats):
         style = CATEGORY_STYLE[cat]
         y = top + _LANE * i
         lanes.append(
-            {"y": y, "label": f"{_SYMBOL[style['shape']]} {style['code']}: {tl.CATEGORIES[cat]}"}
+            {
+                "y": y,
+                "label_y": y - 22,  # clear of the markers nudged up to y - 17
+                "label": f"{_SYMBOL[style['shape']]} {style['code']}: {tl.CATEGORIES[cat]}",
+            }
         )
         last_x = -100.0
         nudge = 0
@@ -225,8 +261,21 @@ def chart_layout(
         end = starts.get(end_id) if end_id else hi
         if not isinstance(start, date) or not isinstance(end, date) or end < lo or start > hi:
             continue
-        bands.append({"label": label, "x0": _x(start, first, last), "x1": _x(end, first, last)})
+        x0, x1 = _x(start, first, last), _x(end, first, last)
+        short = label.split(":")[0]
+        lx, anchor = _placed(x0 + 4, short, "start")
+        bands.append(
+            {"label": label, "short": short, "x0": x0, "x1": x1, "lx": lx, "anchor": anchor}
+        )
     meeting_x = _x(meeting, first, last) if lo <= meeting <= hi else None
+    meeting_label = "Liu-Kim meeting, 15 Sep 1963"
+    if meeting_x is not None:
+        wanted = "end" if meeting_x > _W / 2 else "start"
+        meeting_lx, meeting_anchor = _placed(
+            meeting_x - 4 if wanted == "end" else meeting_x + 4, meeting_label, wanted
+        )
+    else:
+        meeting_lx, meeting_anchor = 0.0, "start"
     span = f"{first}" if first == last else f"{first}-{last}"
     return {
         "width": _W,
@@ -243,15 +292,22 @@ def chart_layout(
                 if meeting_x is not None
                 else ""
             )
+            + "".join(f". Shaded: {b['label']}" for b in bands)
             + ". Each event is a button: choose it to open its summary, source and passages. "
             "The table after the chart lists the same events in date order."
         ),
-        "ticks": _ticks(first, last),
+        "font": FONT,
+        "meeting_y": _MEETING_Y,
+        "band_y": _BAND_Y,
+        "band_top": _BAND_TOP,
+        "meeting_label": meeting_label,
+        "meeting_lx": meeting_lx,
+        "ticks": _tick_labels(_ticks(first, last)),
         "lanes": lanes,
         "marks": marks,
         "bands": bands,
         "meeting_x": meeting_x,
-        "meeting_anchor": "end" if meeting_x is not None and meeting_x > _W / 2 else "start",
+        "meeting_anchor": meeting_anchor,
     }
 
 

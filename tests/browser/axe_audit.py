@@ -29,26 +29,49 @@ INSIDE_OURS = """([targets, ours]) => targets.map(t => {
 _SUMMARY_STARTED = [False]
 
 
-def audit(page, name: str, context: str | None = None) -> list[dict]:
-    """Run axe; save everything; return the serious/critical violations inside our widgets."""
+#: Only the course's widget roots (the themed checks: whatever a course widget shows).
+COURSE_ROOTS = ".p63"
+
+
+def audit(page, name: str, context: str | None = None, ours: str = OURS) -> list[dict]:
+    """Run axe; save everything; return the serious/critical violations inside ``ours``.
+
+    Parameters
+    ----------
+    page
+        A Playwright page.
+    name : str
+        For the artifacts (``axe-<name>.json``).
+    context : str, optional
+        A CSS selector: audit only this part of the page.
+    ours : str
+        The nodes that count: inside our widgets (default), or :data:`COURSE_ROOTS`.
+    """
     results = Axe().run(page, context=context)
-    ours: list[dict] = []
+    found: list[dict] = []
     summary: list[str] = []
     for violation in results.response["violations"]:
         targets = [node["target"] for node in violation["nodes"]]
-        inside = page.evaluate(INSIDE_OURS, [targets, OURS])
+        inside = page.evaluate(INSIDE_OURS, [targets, ours])
         our_nodes = [n for n, flag in zip(violation["nodes"], inside, strict=True) if flag]
         summary.append(
             f"{name}: {violation['id']} ({violation['impact']}): {len(violation['nodes'])} nodes, "
             f"{len(our_nodes)} in our widgets"
         )
         if our_nodes and violation["impact"] in SERIOUS:
-            ours.append(
+            found.append(
                 {
                     "id": violation["id"],
                     "impact": violation["impact"],
                     "help": violation["help"],
-                    "nodes": [{"target": n["target"], "html": n["html"][:300]} for n in our_nodes],
+                    "nodes": [
+                        {
+                            "target": n["target"],
+                            "html": n["html"][:300],
+                            "summary": n.get("failureSummary", "")[:300],
+                        }
+                        for n in our_nodes
+                    ],
                 }
             )
     ARTIFACTS.mkdir(exist_ok=True)
@@ -59,4 +82,4 @@ def audit(page, name: str, context: str | None = None) -> list[dict]:
     _SUMMARY_STARTED[0] = True
     with (ARTIFACTS / "axe-summary.txt").open(mode, encoding="utf-8") as fh:
         fh.write("\n".join(summary or [f"{name}: no violations"]) + "\n")
-    return ours
+    return found

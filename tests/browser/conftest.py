@@ -229,9 +229,26 @@ def page(browser) -> Iterator[object]:
         context.close()
 
 
-def screenshot(page, name: str) -> Path:
+@pytest.fixture(scope="module")
+def module_page(browser) -> Iterator[object]:
+    """One page kept for a whole test module, so that a notebook is run once and then checked
+    in several ways (themes, widths); console errors are collected as for :func:`page`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    pg.console_errors = errors
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
     """Save a screenshot of the page to ``artifacts/<name>.png``."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -203,3 +203,79 @@ def run_lesson_once(page, lab: Server, lesson: str, audit: Callable) -> LessonRu
             axe_ours=audit(page, stem, CURRENT_PANEL),
         )
     return _LESSON_RUNS[key]
+
+
+# --- theme, sidebar and kernels ------------------------------------------------------------------
+
+LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
+
+
+def set_theme(page, theme: str) -> None:
+    """Switch JupyterLab's theme with its own command and wait until the page shows it.
+
+    The choice is saved in the test profile's user settings, so a test that needs a theme sets
+    it; :func:`tests.browser.conftest.lab` pages start in Light.
+    """
+    page.evaluate(
+        "async (t) => { await window.jupyterapp.commands.execute('apputils:change-theme', {theme: t}); }",
+        theme,
+    )
+    page.wait_for_function(
+        """(t) => document.body.dataset.jpThemeName === t
+              && getComputedStyle(document.body).getPropertyValue('--jp-layout-color0').trim() !== ''""",
+        arg=theme,
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)  # the theme's stylesheet has been applied; let layout settle
+
+
+def set_left_sidebar(page, open_: bool) -> None:
+    """Open the left sidebar on the file browser, or collapse it."""
+    page.evaluate(
+        """(open) => {
+          const shell = window.jupyterapp.shell;
+          if (open) { shell.activateById('filebrowser'); shell.expandLeft(); }
+          else shell.collapseLeft();
+        }""",
+        open_,
+    )
+    page.wait_for_function(
+        """(open) => {
+          const left = document.querySelector('#jp-left-stack');
+          const shown = !!left && !left.classList.contains('lm-mod-hidden') && left.offsetWidth > 0;
+          return shown === open;
+        }""",
+        arg=open_,
+        timeout=10_000,
+    )
+    page.wait_for_timeout(400)  # the notebook re-lays out at its new width
+
+
+def shutdown_kernels(page) -> None:
+    """Shut every kernel down (one notebook at a time keeps the 2-core machine usable)."""
+    page.evaluate("async () => { await window.jupyterapp.serviceManager.sessions.shutdownAll(); }")
+
+
+class NotebookCache:
+    """The one notebook open and run in a module's page, reused by consecutive tests.
+
+    Tests parametrized with the notebook as the outer loop check one rendered notebook in
+    several ways (Light, Dark, 800 px) and run it only once. The previous notebook's kernel is
+    shut down before the next one opens.
+    """
+
+    def __init__(self, page, lab: Server) -> None:
+        self.page, self.lab = page, lab
+        self.path: str | None = None
+        self.report: RunReport | None = None
+
+    def show(self, path: str) -> RunReport:
+        if self.path != path:
+            self.path = None
+            if self.report is not None:
+                shutdown_kernels(self.page)
+            self.page.set_viewport_size({"width": 1400, "height": 1000})
+            self.report = run_notebook(self.page, self.lab, path)
+            self.path = path
+        assert self.report is not None
+        return self.report
