@@ -5,7 +5,8 @@ Usage: ``python scripts/strip_outputs.py [--check] NOTEBOOK...``
 Every code cell loses its outputs and execution count, except cells tagged
 ``nbval-check-output``: nbval compares their output with the stored one, so they keep it (and an
 execution count, without which nbval treats the stored output as unrun). Notebook metadata is
-reduced to the kernelspec and language. ``--check`` changes nothing and exits 1 if a notebook is
+reduced to the kernelspec, the language and the title (which Voila shows in the browser tab).
+``--check`` changes nothing and exits 1 if a notebook is
 not clean.
 """
 
@@ -26,7 +27,10 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 def strip(nb: dict[str, Any]) -> dict[str, Any]:
     """Return a stripped copy of a notebook (nbformat 4 JSON)."""
     out = json.loads(json.dumps(nb))
+    title = nb.get("metadata", {}).get("title")
     out["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    if isinstance(title, str) and title.strip():
+        out["metadata"]["title"] = title
     count = 0
     for cell in out["cells"]:
         meta = cell.get("metadata", {})
