@@ -722,3 +722,16 @@ def test_the_picker_cites_other_records_of_the_corroboration_set(tmp_path):
     c["record"].value = doc_id
     c["cite"].click()
     assert c["essay"].value.endswith(f"({cite_document(doc_id)})")
+
+
+def test_the_check_line_follows_the_typing_before_the_save(turns, tmp_path):
+    """Typing updates the word count and quotation check at once; only saving is debounced."""
+    clock = Clock()
+    c = build(turns, tmp_path, clock).controls
+    c["essay"].value = "One"  # the first change is saved at once
+    before = c["check"].value
+    c["essay"].value = "One two three four five six seven."
+    draft = (tmp_path / "capstone_draft.json").read_text(encoding="utf-8")
+    assert "seven" not in draft  # not saved yet: within the second, the save waits
+    assert c["check"].value != before
+    assert "7" in c["check"].value

@@ -479,6 +479,8 @@ class CapstoneView:
             self.state.essay = change["new"] if isinstance(change["new"], str) else ""
             self._stamp("essay", self.state.essay)
             self.debouncer.touch()
+        # The word count and quotation check follow the typing at once; only saving waits.
+        self.check.value = _check_html(cap.check_essay(self.state.essay, self.turns))
 
     def _on_format(self, _change: dict[str, Any]) -> None:
         self._blur()
