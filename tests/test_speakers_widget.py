@@ -311,7 +311,7 @@ def test_widget_shares_layouts_and_styles():
     # term view, has its own, and so has the hidden keyboard guard).
     assert kinds.count("Layout") <= 7
     assert sum(k.endswith("Style") for k in kinds) <= 10
-    assert len(made) <= 52  # 50, plus the strip chart and the keyboard guard
+    assert len(made) <= 53  # 50, plus the strip chart, the keyboard guard and the collocate list
     c, v = box.controls, box.views
     assert len({id(x.layout) for k, x in v.items() if k != "strip"}) == 1
     assert c["measure"].style is c["preset"].style
@@ -499,3 +499,19 @@ def test_passage_segments():
     assert "".join(p["text"] for p in pieces) == text
     assert [p["kind"] for p in pieces] == ["text", "ins", "mark_ins", "ins", "text", "mark", "text"]
     assert passage_segments("", [(0, 3)]) == []
+
+
+def test_a_collocate_opens_the_turn_where_it_stands_with_the_term():
+    box = opened()
+    c = box.controls
+    c["conv_view"].value = "term"
+    c["conv_term"].value = "revisionism"
+    words = [v for _, v in c["collocate"].options if v]
+    assert words
+    assert not c["collocate"].disabled
+    c["turn"].value = 1
+    c["collocate"].value = words[0]
+    assert c["turn"].value != 1
+    assert f"Turn {c['turn'].value}" in box.views["passage"].value
+    c["conv_view"].value = "shares"
+    assert c["collocate"].disabled  # only the term view has collocates

@@ -76,6 +76,9 @@ _T = TypeVar("_T")
 _CHART_W = 600
 
 
+_NO_COLLOCATE = ("(choose a word near the term)", "")
+
+
 def _tpl(name: str, **context: Any) -> str:
     return render(f"speakers_{name}.html.j2", **context)
 
@@ -1445,6 +1448,8 @@ class _Comparison:
         self.marked: list[int] = []
         self.what = ""
         self.marks: dict[int, list[tuple[int, int]]] = {}
+        self.collocate_turns: dict[str, list[int]] = {}
+        self.syncing_collocate = False
         self._make_tab_controls(term)
         self._make_conversation_controls()
         self._wire()
@@ -1549,6 +1554,15 @@ class _Comparison:
             style={"description_width": "initial"},
             layout={"width": "26em"},
         )
+        # Collocates lead to their passage: choosing a word near the term opens the first turn
+        # where they stand together (the turn list then steps through the term's turns).
+        self.collocate = kit.make(
+            w.Dropdown,
+            options=[_NO_COLLOCATE],
+            value="",
+            description="Open a word near it:",
+            style={"description_width": "initial"},
+        )
         categories = _stance_categories(self.lexicon)
         self.marker = kit.make(
             w.Dropdown,
@@ -1594,6 +1608,7 @@ class _Comparison:
             control.observe(self.show_conversation, names="value")
         self.turn_pick.observe(self.show_passage, names="value")
         self.strip_chart.observe(self.pick_stroke, names="selected")
+        self.collocate.observe(self.pick_collocate, names="value")
         self.previous_btn.on_click(lambda _: self.step(-1))
         self.next_btn.on_click(lambda _: self.step(+1))
 
@@ -1610,6 +1625,7 @@ class _Comparison:
                     self.conv_view,
                     row(self.conv_term, self.window, self.marker),
                     self.conversation_view,
+                    self.collocate,
                     self.strip_chart,
                     row(self.turn_pick, self.previous_btn, self.next_btn),
                     self.passage_view,
@@ -1656,6 +1672,7 @@ class _Comparison:
             "tabs": self.tabs,
             "conv_view": self.conv_view,
             "conv_term": self.conv_term,
+            "collocate": self.collocate,
             "window": self.window,
             "marker": self.marker,
             "turn": self.turn_pick,
@@ -1983,11 +2000,43 @@ class _Comparison:
         self.conversation_view.value = self._render_view(view, inc)
         terms = self.conv_terms()
         self._show_strip(view, inc, terms)
+        self._show_collocates(view, inc, terms)
         key = (view, inc, terms, str(self.marker.value or "")) if view != "agenda" else (view,)
         self.marked, self.what, self.marks = self.cached(
             ("term:marked", *key), lambda: self.marked_turns(view, inc)
         )
         self.show_passage()
+
+    def _show_collocates(self, view: str, inc: bool, terms: tuple[str, ...]) -> None:
+        """The words near the term, each leading to the first turn where they stand together."""
+        options: list[tuple[str, str]] = [_NO_COLLOCATE]
+        self.collocate_turns = {}
+        if view == "term" and terms:
+            size = int(self.window.value)
+            near = self.cached(
+                ("term:near", terms, inc, size),
+                lambda: sp.collocates(self.turns, terms, size, include_insertions=inc),
+            )
+            for row in to_records(near):
+                word, turns = str(row["word"]), [int(t) for t in row["turns"]]
+                self.collocate_turns[word] = turns
+                where = ", ".join(str(t) for t in turns[:6])
+                options.append((f"{word} ({int(row['together'])}x; turn {where})", word))
+        self.syncing_collocate = True
+        try:
+            self.collocate.options = options
+            self.collocate.value = ""
+        finally:
+            self.syncing_collocate = False
+        self.collocate.disabled = len(options) == 1
+
+    def pick_collocate(self, change: dict[str, Any]) -> None:
+        """A word chosen near the term opens the first turn where they stand together."""
+        if self.syncing_collocate:
+            return
+        turns = self.collocate_turns.get(str(change.get("new") or ""), [])
+        if turns and turns[0] in self.turn_info:
+            self.turn_pick.value = turns[0]
 
     def step(self, delta: int) -> None:
         """Go to the next (``delta > 0``) or previous marked turn, wrapping round."""
