@@ -75,8 +75,21 @@ def test_make_lab_serves_the_root_with_lesson_0_open(tmp_path):
         "JUPYTER_RUNTIME_DIR": str(runtime),
     }
     env.pop("PYONGYANG1963_ANSWERS", None)
+    # Run as a learner would, not as a sub-make of `make test` (whose MAKEFLAGS/MAKELEVEL would
+    # make `make -n` print "make[1]: Entering directory" lines into the recipe).
+    for name in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"):
+        env.pop(name, None)
     recipe = subprocess.run(
-        ["make", "-n", "-o", f"{VENV}/.runtime", "lab", f"VENV={VENV}", f"PORT={port}"],
+        [
+            "make",
+            "--no-print-directory",
+            "-n",
+            "-o",
+            f"{VENV}/.runtime",
+            "lab",
+            f"VENV={VENV}",
+            f"PORT={port}",
+        ],
         cwd=course,
         capture_output=True,
         text=True,

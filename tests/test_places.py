@@ -583,7 +583,7 @@ def test_close_marks_are_moved_apart_with_a_leader(layout):
 
 def test_text_is_at_least_11px_at_700px(layout):
     css = (ROOT / "course_lib" / "static" / "course.css").read_text(encoding="utf-8")
-    assert re.search(r"\.p63-svg svg \{[^}]*min-width: 700px", css)
+    assert re.search(r"\.p63-svg svg\.p63-map-chart \{[^}]*min-width: 700px", css)
     assert layout["font"] * 700 / layout["width"] >= 11
 
 
