@@ -55,7 +55,8 @@ __all__ = [
 #: The columns of the current learner export, in order (older exports lack some of them): the
 #: learner side's own list, so the two cannot drift apart.
 EXPORT_COLUMNS = list(CSV_COLUMNS)
-#: Columns of :attr:`Collected.rows` and :attr:`Collected.answers`.
+#: Columns of :attr:`Collected.rows` and :attr:`Collected.answers`: who and where from, then the
+#: learner export's answer columns (from ``qid`` on, taken from that list), then ``used``.
 ROW_COLUMNS = [
     "student",
     "student_label",
@@ -63,19 +64,7 @@ ROW_COLUMNS = [
     "learner_name",
     "source_file",
     "line",
-    "qid",
-    "lesson",
-    "skill",
-    "type",
-    "response",
-    "answer_text",
-    "correct",
-    "score",
-    "saved_at",
-    "revealed",
-    "attempts",
-    "hints_used",
-    "first_try_correct",
+    *CSV_COLUMNS[CSV_COLUMNS.index("qid") :],
     "used",
 ]
 #: Columns of :attr:`Collected.students`.
