@@ -158,6 +158,12 @@ CONTROLS: list[Control] = [
             "label:text-matches('^Measure') + select", "select", [1, 0]),
     Control("speakers: highlight theme", ".p63-speaker-comparison",
             "label:text-matches('^Highlight') + select", "select", [1, 2, 3, 0]),
+    Control("speakers: conversation view (Show)", ".p63-speaker-comparison",
+            "label:text-is('Show:') + select", "select", [1, 2, 3, 4, 0]),
+    Control("speakers: conversation term", ".p63-speaker-comparison",
+            "label:text-is('Term:') + input", "text", ["split", "debts", "revisionism"]),
+    Control("speakers: passage (Show turn)", ".p63-speaker-comparison",
+            "label:text-is('Show turn:') + select", "select", [1, 5, 10, 20]),
     Control("questions: choose an option", QUESTION, "input[type=radio]", "click", [1, 2, 0]),
     Control("questions: check the answer", QUESTION, "button:text-is('Check answer')", "click",
             setup=_choose_first_option, after=_try_again),
@@ -321,6 +327,20 @@ def _time(page: Any, handle: Any, kind: str, value: Any) -> float | None:
     return page.evaluate(ACT, [handle, kind, value, ACTION_TIMEOUT_MS])
 
 
+def _reveal(page: Any, root: Any, target: Any) -> None:
+    """Show the tab that holds ``target`` (a learner opens a tab before using its controls; a
+    widget may draw a hidden tab only when it is shown)."""
+    if target.is_visible():
+        return
+    tabs = root.locator(".lm-TabBar-tab")
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        page.wait_for_timeout(300)
+        if target.is_visible():
+            page.wait_for_timeout(1000)  # the tab's first drawing
+            return
+
+
 def _measure(
     page: Any, control: Control, echo_handle: Any, echo: list[float], actions: int
 ) -> dict[str, Any]:
@@ -335,6 +355,7 @@ def _measure(
     if found is None or found.count() == 0:
         return {"name": control.name, "missing": True}
     root.scroll_into_view_if_needed()
+    _reveal(page, root, found.first)
     if control.setup is not None:
         control.setup(page, root)
 
